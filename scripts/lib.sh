@@ -1,0 +1,46 @@
+# Shared helpers for the scripts/ entry points. Source it; do not run it.
+# shellcheck shell=bash
+WEFT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Installs what a fresh Debian machine of this kind lacks (JDK 17, Maven, a C compiler).
+weft_ensure_tools() {
+  local need=()
+  command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || need+=(maven)
+  command -v cc >/dev/null 2>&1 || need+=(gcc)
+  command -v make >/dev/null 2>&1 || need+=(make)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "[weft] installing: ${need[*]}"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+    fi
+  fi
+}
+
+# The JDK 17 home (the build's baseline), from JAVA_HOME, the default java, or /usr/lib/jvm.
+weft_jdk17() {
+  local d
+  for d in "${JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64 /usr/lib/jvm/temurin-17-jdk-amd64; do
+    if [ -n "$d" ] && [ -x "$d/bin/javac" ] && "$d/bin/java" -version 2>&1 | grep -q '"17'; then
+      echo "$d"; return 0
+    fi
+  done
+  # Fall back to whatever javac is on the PATH.
+  dirname "$(dirname "$(readlink -f "$(command -v javac)")")"
+}
+
+# The newest JDK under /usr/lib/jvm whose major version is above 17, or nothing.
+weft_newest_jdk() {
+  local best="" best_v=17 d v
+  for d in /usr/lib/jvm/*/; do
+    d=${d%/}
+    [ -x "$d/bin/javac" ] || continue
+    [ -L "$d" ] && continue
+    v=$("$d/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    v=${v%%.*}
+    if [ -n "$v" ] && [ "$v" -gt "$best_v" ] 2>/dev/null; then best=$d; best_v=$v; fi
+  done
+  echo "$best"
+}
