@@ -229,14 +229,29 @@ public final class TcpListener implements AutoCloseable {
     private void startBackoff(SyscallException cause) {
         backoffs++;
         if (!warned) {
-            warned = true;
-            LOG.log(System.Logger.Level.WARNING, "accept on " + localAddress + " failed (" + cause.getMessage()
-                    + "); backing off " + nextBackoff.toMillis() + " ms and retrying, up to "
-                    + MAX_BACKOFF.toMillis() + " ms between tries (logged once per listener)");
+            warned = logExhaustion(cause);
         }
         backoff = Sleeps.sleep(nextBackoff);
         Duration doubled = nextBackoff.multipliedBy(2);
         nextBackoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    }
+
+    /**
+     * Logs the first exhaustion; returns whether that worked. Logging may itself need a
+     * descriptor (a formatter loading time-zone data, a handler opening a file), which is exactly
+     * what is missing now: then the back-off goes on and the next one tries to log again.
+     */
+    private boolean logExhaustion(SyscallException cause) {
+        try {
+            LOG.log(System.Logger.Level.WARNING, "accept on " + localAddress + " failed (" + cause.getMessage()
+                    + "); backing off " + nextBackoff.toMillis() + " ms and retrying, up to "
+                    + MAX_BACKOFF.toMillis() + " ms between tries (logged once per listener)");
+            return true;
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (RuntimeException | Error loggingFailed) {
+            return false;
+        }
     }
 
     /** How many times accepting backed off for lack of descriptors or memory. */
