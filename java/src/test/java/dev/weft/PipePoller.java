@@ -70,6 +70,16 @@ final class PipePoller implements Poller {
     }
 
     @Override
+    public dev.weft.io.Registration register(int fd) {
+        throw new UnsupportedOperationException("PipePoller watches java.nio channels only");
+    }
+
+    @Override
+    public dev.weft.sys.Posix posix() {
+        throw new UnsupportedOperationException("PipePoller has no native binding");
+    }
+
+    @Override
     public String backendName() {
         return "pipe-test";
     }
