@@ -59,6 +59,7 @@ final class IoSource {
     /** In-flight syscalls (low bits) and the CLOSED bit. */
     private final AtomicInteger uses = new AtomicInteger();
     private volatile boolean reset;
+    private volatile boolean outputShut;
 
     private IoSource(Posix posix, int fd, Registration reg) {
         this.posix = posix;
@@ -489,6 +490,7 @@ final class IoSource {
     // --- control ---
 
     void shutdownOutput() throws IOException {
+        outputShut = true;
         acquire();
         try {
             posix.shutdown(fd, false, true);
@@ -555,13 +557,18 @@ final class IoSource {
         return s;
     }
 
-    /** Remembers a reset and renames the EPIPE that follows one, so both directions name it. */
+    /**
+     * Remembers a reset, and renames the EPIPE that follows one: on a stream whose output this
+     * side did not shut down, EPIPE means the peer aborted the connection, and the reader may
+     * have been the one the kernel told "reset" first.
+     */
     private IOException noteReset(SocketException e) {
         if (e instanceof SyscallException se) {
             String name = se.errnoName();
             if (name.equals("ECONNRESET")) {
                 reset = true;
-            } else if (name.equals("EPIPE") && reset) {
+            } else if (name.equals("EPIPE") && !outputShut) {
+                reset = true;
                 SocketException named = new SocketException("connection reset by peer (" + e.getMessage() + ")");
                 named.initCause(e);
                 return named;
@@ -571,13 +578,25 @@ final class IoSource {
     }
 
     /**
-     * End of stream, unless the writer already saw this connection reset: after a reset the
-     * kernel reports the error once and then plain end of stream, which must not read as a
-     * clean close.
+     * End of stream, unless the connection was reset: the kernel reports a reset once, to
+     * whichever call comes first, and plain end of stream after that, which must not read as a
+     * clean close. If the writer has not already seen the reset, a zero-byte send tells: it
+     * fails with EPIPE on a reset connection and succeeds after a clean close by the peer.
+     * (Only when this side has not shut its output down, which also makes sends fail.)
      */
-    private int endOfStream() throws SocketException {
+    private int endOfStream() throws IOException {
+        if (!reset && !outputShut) {
+            int probe;
+            acquire();
+            try {
+                probe = posix.syscalls().send(fd, 0L, 0, 0);
+            } finally {
+                release();
+            }
+            reset = probe < 0 && probe != -posix.syscalls().abi().EAGAIN;
+        }
         if (reset) {
-            throw new SocketException("connection reset by peer (read after the reset was reported to a write)");
+            throw new SocketException("connection reset by peer (end of stream after the reset was reported)");
         }
         return EOF;
     }

@@ -26,4 +26,13 @@ final class ChildJvm {
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).start();
     }
+
+    /** Kills the child if still running and closes this side of its three pipes. */
+    static void stop(Process p) throws Exception {
+        p.destroyForcibly();
+        p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        p.getOutputStream().close();
+        p.getInputStream().close();
+        p.getErrorStream().close();
+    }
 }

@@ -38,12 +38,7 @@ class ManyConnectionsTest {
 
     @BeforeAll
     static void warmUp() {
-        for (Backend b : backends()) {
-            try (Runtime rt = NetTesting.runtime(b, 1)) {
-                rt.blockOn(Async.ready(null));
-            }
-        }
-        baseline = NetTesting.openFds();
+        baseline = NetTesting.warmUpAndCountFds();
     }
 
     @AfterAll
@@ -90,7 +85,7 @@ class ManyConnectionsTest {
                 assertEquals("DONE ok=" + connections + " failed=0 bytes=" + (long) connections * BYTES_PER_CONNECTION
                         + " error=none", result, err);
             } finally {
-                client.destroyForcibly();
+                ChildJvm.stop(client);
             }
         }
     }
@@ -106,6 +101,7 @@ class ManyConnectionsTest {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
         List<SocketChannel> clients = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         try (Runtime rt = NetTesting.runtime(backend, 2);
              TcpListener listener = rt.blockOn(TcpListener.bind(NetTesting.LOOPBACK_ANY_PORT,
                      ListenOptions.defaults().withBacklog(2048)))) {
@@ -115,6 +111,7 @@ class ManyConnectionsTest {
                     while ((s = listener.pollAccept(cx)) != null) {
                         s.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024).setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
                         dev.weft.Weft.spawn(NetTesting.echo(s));
+                        accepted.incrementAndGet();
                     }
                     return Poll.pending();
                 } catch (ClosedChannelException e) {
@@ -131,6 +128,10 @@ class ManyConnectionsTest {
                 c.configureBlocking(false);
                 clients.add(c);
             }
+            for (int i = 0; i < 200 && accepted.get() < peers; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(peers, accepted.get(), "every peer accepted");
             long pushed = pushUntilStuck(clients, chunk);
             long directStalled = direct.getMemoryUsed();
             long heapStalled = usedHeapAfterGc();

@@ -36,6 +36,26 @@ final class NetTesting {
         return Runtime.builder().backend(backend).workers(workers).threadNamePrefix("net-test-" + backend + "-").build();
     }
 
+    /**
+     * Opens what a test class's tests open lazily and keep for the process's life (the
+     * bindings; the JDK's own pre-close socket, made on a first socket close since JDK 25), then
+     * returns the fd count to hold the class to.
+     */
+    static long warmUpAndCountFds() {
+        for (Backend b : backends()) {
+            try (Runtime rt = runtime(b, 1)) {
+                rt.blockOn(Async.ready(null));
+            }
+        }
+        try {
+            java.nio.channels.SocketChannel.open().close();
+            new java.net.Socket().close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return openFds();
+    }
+
     static long openFds() {
         return Bindings.openFds();
     }
@@ -47,7 +67,37 @@ final class NetTesting {
             Thread.sleep(50);
             now = openFds();
         }
-        assertTrue(now <= baseline, what + ": " + now + " fds open, baseline " + baseline);
+        assertTrue(now <= baseline, what + ": " + now + " fds open, baseline " + baseline + "; open now: " + describeFds());
+    }
+
+    /** Every open fd with what it points to, for a failure message. */
+    static String describeFds() {
+        StringBuilder sb = new StringBuilder();
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds.sorted()::iterator) {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    sb.append(fd.getFileName()).append("->").append(target).append(' ');
+                    if (target.startsWith("socket:[")) {
+                        String inode = target.substring(8, target.length() - 1);
+                        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp"}) {
+                            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                                String[] f = line.trim().split("\\s+");
+                                if (f.length > 9 && f[9].equals(inode)) {
+                                    sb.append("[").append(table).append(' ').append(f[1]).append(' ').append(f[2])
+                                            .append(" state ").append(f[3]).append("] ");
+                                }
+                            }
+                        }
+                    }
+                } catch (IOException gone) {
+                    sb.append(fd.getFileName()).append("->(closed) ");
+                }
+            }
+        } catch (IOException e) {
+            sb.append("(cannot list /proc/self/fd: ").append(e).append(')');
+        }
+        return sb.toString();
     }
 
     /** What {@code rt.blockOn} threw, unwrapped from its CompletionException. */

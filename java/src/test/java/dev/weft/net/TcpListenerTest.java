@@ -40,12 +40,7 @@ class TcpListenerTest {
 
     @BeforeAll
     static void warmUp() {
-        for (Backend b : backends()) {
-            try (Runtime rt = NetTesting.runtime(b, 1)) {
-                rt.blockOn(Async.ready(null));
-            }
-        }
-        baseline = NetTesting.openFds();
+        baseline = NetTesting.warmUpAndCountFds();
     }
 
     @AfterAll
@@ -134,8 +129,7 @@ class TcpListenerTest {
             for (Socket s : sockets) {
                 s.close();
             }
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+            ChildJvm.stop(child);
         }
     }
 

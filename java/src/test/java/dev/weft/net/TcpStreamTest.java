@@ -43,12 +43,7 @@ class TcpStreamTest {
 
     @BeforeAll
     static void warmUp() {
-        for (Backend b : backends()) { // load the bindings once, so their fds count in the baseline
-            try (Runtime rt = NetTesting.runtime(b, 1)) {
-                rt.blockOn(Async.ready(null));
-            }
-        }
-        baseline = NetTesting.openFds();
+        baseline = NetTesting.warmUpAndCountFds();
     }
 
     @AfterAll
@@ -257,12 +252,13 @@ class TcpStreamTest {
                 fromServer.readNBytes(100_000); // mid-transfer
                 peer.setSoLinger(true, 0); // close with unread data and no linger: a reset
             }
-            assertTrue(bothFailed.await(20, TimeUnit.SECONDS), "reader and writer must both see the reset");
+            boolean failedBoth = bothFailed.await(20, TimeUnit.SECONDS);
+            serverSide.get().close();
+            assertTrue(failedBoth, "reader and writer must both see the reset");
             for (Throwable t : new Throwable[] {readFailure.get(), writeFailure.get()}) {
                 assertInstanceOf(SocketException.class, t);
                 assertTrue(t.getMessage().toLowerCase().contains("reset"), "should name the reset: " + t.getMessage());
             }
-            serverSide.get().close();
             // ... and the server goes on serving others.
             rt.spawn(NetTesting.echoServer(listener));
             byte[] ping = "still here".getBytes(StandardCharsets.US_ASCII);

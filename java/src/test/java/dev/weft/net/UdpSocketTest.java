@@ -33,12 +33,7 @@ class UdpSocketTest {
 
     @BeforeAll
     static void warmUp() {
-        for (Backend b : backends()) {
-            try (Runtime rt = NetTesting.runtime(b, 1)) {
-                rt.blockOn(Async.ready(null));
-            }
-        }
-        baseline = NetTesting.openFds();
+        baseline = NetTesting.warmUpAndCountFds();
     }
 
     @AfterAll
