@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.sys.Posix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
@@ -49,6 +50,18 @@ public final class NioPoller implements Poller {
         if (latch.notifyParker()) {
             selector.wakeup();
         }
+    }
+
+    @Override
+    public Registration register(int fd) {
+        throw new UnsupportedOperationException("the NIO poller cannot register raw fd " + fd
+                + ": native sockets need an epoll backend (EPOLL_JNI or EPOLL_JNR)");
+    }
+
+    @Override
+    public Posix posix() {
+        throw new UnsupportedOperationException("the NIO poller has no native syscall binding:"
+                + " native sockets need an epoll backend (EPOLL_JNI or EPOLL_JNR)");
     }
 
     @Override

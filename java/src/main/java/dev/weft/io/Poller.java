@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.sys.Posix;
 import java.io.IOException;
 
 /**
@@ -24,6 +25,25 @@ public interface Poller extends AutoCloseable {
      * syscall, and none when the poller is not blocked.
      */
     void wakeup();
+
+    /**
+     * Registers a non-blocking file descriptor for edge-triggered readiness (readable,
+     * writable, peer half-close, errors), once, for its whole life. Callable from any thread.
+     * Close the returned {@link Registration} before closing the fd.
+     *
+     * @throws UnsupportedOperationException if this poller cannot watch raw descriptors (NIO)
+     * @throws IllegalArgumentException for a negative fd
+     * @throws IOException if the kernel refuses the fd (for example EBADF for a closed one)
+     */
+    Registration register(int fd) throws IOException;
+
+    /**
+     * The checked syscalls of the binding this poller runs on, to create and drive the
+     * sockets registered with it.
+     *
+     * @throws UnsupportedOperationException if this poller has no native binding (NIO)
+     */
+    Posix posix();
 
     /** A short name for logs and metrics, e.g. {@code "epoll-jni"}. */
     String backendName();

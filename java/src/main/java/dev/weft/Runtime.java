@@ -1,0 +1,298 @@
+package dev.weft;
+
+import dev.weft.io.Poller;
+import dev.weft.io.Pollers;
+import dev.weft.scheduler.Scheduler;
+import dev.weft.scheduler.SchedulerConfig;
+import dev.weft.scheduler.Worker;
+import dev.weft.task.Async;
+import dev.weft.task.JoinHandle;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
+
+/**
+ * A Weft runtime: worker threads that each own a poller and a run queue and steal work from one
+ * another, plus an elastic pool for blocking jobs.
+ *
+ * <pre>{@code
+ * try (Runtime rt = Runtime.builder().workers(4).build()) {
+ *     int v = rt.blockOn(Async.ready(20).map(x -> x + 22));
+ * }
+ * }</pre>
+ *
+ * <p><b>Outcomes.</b> {@link #blockOn} returns the value, throws a
+ * {@link java.util.concurrent.CompletionException} around what the computation threw, or a
+ * {@link CancellationException} if it was cancelled (see {@link JoinHandle}).
+ *
+ * <p><b>Closing.</b> {@link #close()} (or {@link #shutdown(Duration)}) refuses new work,
+ * cancels every task left (calling its {@code cancel()} once), wakes and joins every worker
+ * (each closes its poller), waits for running blocking jobs up to the timeout and then interrupts
+ * them. Afterwards no runtime thread is left and no descriptor stays open, unless a task or a
+ * blocking job refused to stop in time, which {@code shutdown} reports by returning false.
+ *
+ * <p>Thread-safety: every method is safe from any thread.
+ */
+public final class Runtime implements AutoCloseable {
+    private final Scheduler scheduler;
+    private final String backendName;
+    private final String backendReason;
+    private final Duration shutdownTimeout;
+
+    private Runtime(Scheduler scheduler, String backendName, String backendReason, Duration shutdownTimeout) {
+        this.scheduler = scheduler;
+        this.backendName = backendName;
+        this.backendReason = backendReason;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The runtime whose worker runs the calling thread, or null off any runtime's workers. */
+    public static Runtime current() {
+        Worker w = Worker.current();
+        return w == null ? null : (Runtime) w.scheduler().facade();
+    }
+
+    /** Spawns {@code async} as a task; from a worker of this runtime it starts on that worker. */
+    public <T> JoinHandle<T> spawn(Async<T> async) {
+        return scheduler.spawn(async);
+    }
+
+    /** Runs {@code job} on the blocking pool (never on a worker). */
+    public <T> JoinHandle<T> spawnBlocking(Callable<T> job) {
+        return scheduler.spawnBlocking(job);
+    }
+
+    /**
+     * Runs {@code async} on this runtime and blocks the calling thread (which must not be a
+     * worker) until it ends. If the calling thread is interrupted, the task is aborted, the
+     * interrupt flag stays set, and a {@link CancellationException} is thrown.
+     */
+    public <T> T blockOn(Async<T> async) {
+        if (Worker.current() != null) {
+            throw new IllegalStateException("blockOn() called on worker " + Thread.currentThread().getName()
+                    + ": it would block the worker; spawn the computation or await it instead");
+        }
+        JoinHandle<T> h = spawn(async);
+        try {
+            return h.join();
+        } catch (InterruptedException e) {
+            h.abort();
+            Thread.currentThread().interrupt();
+            CancellationException c = new CancellationException("blockOn interrupted; the task was aborted");
+            c.initCause(e);
+            throw c;
+        }
+    }
+
+    /** A snapshot of the runtime's counters. */
+    public RuntimeMetrics metrics() {
+        return RuntimeMetrics.of(scheduler, backendName);
+    }
+
+    /** The polling backend in use and why it was chosen. */
+    public String backend() {
+        return backendName + " (" + backendReason + ")";
+    }
+
+    public int workers() {
+        return scheduler.workerCount();
+    }
+
+    public boolean isClosed() {
+        return scheduler.isClosed();
+    }
+
+    /** {@link #shutdown(Duration)} with the builder's shutdown timeout (default 10 s). */
+    @Override
+    public void close() {
+        shutdown(shutdownTimeout);
+    }
+
+    /**
+     * Stops the runtime; idempotent. Returns true if every worker, task and blocking job stopped
+     * within {@code timeout}. Must not be called from a worker of this runtime.
+     */
+    public boolean shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("shutdown timeout must not be negative: " + timeout);
+        }
+        Worker w = Worker.current();
+        if (w != null && w.scheduler() == scheduler) {
+            throw new IllegalStateException("shutdown from a worker of the same runtime would wait for itself");
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (;;) {
+                try {
+                    return scheduler.shutdown(timeout.toNanos());
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish closing; re-assert the interrupt afterwards
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Runtime[workers=" + workers() + ", backend=" + backendName + (isClosed() ? ", closed]" : "]");
+    }
+
+    /**
+     * Configures a {@link Runtime}. Defaults: one worker per available processor, backend from
+     * {@code -Dweft.backend} or AUTO, thread names "weft-", blocking pool of up to 512 threads
+     * idling out after 10 s, budget 128, LIFO limit 3, inject queue first and a non-blocking
+     * poller turn every 61 ticks, poller stealing after 1 ms, shutdown timeout 10 s.
+     *
+     * <p>Not thread-safe; {@link #build()} may be called more than once.
+     */
+    public static final class Builder {
+        private int workers = java.lang.Runtime.getRuntime().availableProcessors();
+        private Backend backend;
+        private String threadNamePrefix = "weft-";
+        private int blockingCap = 512;
+        private Duration blockingKeepAlive = Duration.ofSeconds(10);
+        private int globalQueueInterval = 61;
+        private int eventInterval = 61;
+        private int lifoLimit = 3;
+        private int budget = 128;
+        private Duration pollerStealAfter = Duration.ofMillis(1);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Supplier<Poller> pollers;
+
+        private Builder() {
+        }
+
+        public Builder workers(int n) {
+            if (n < 1 || n > 0xFFFF) {
+                throw new IllegalArgumentException("workers must be in [1, 65535]: " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        public Builder blockingPoolCap(int cap) {
+            if (cap < 1) {
+                throw new IllegalArgumentException("blocking pool cap must be positive: " + cap);
+            }
+            this.blockingCap = cap;
+            return this;
+        }
+
+        public Builder blockingKeepAlive(Duration keepAlive) {
+            this.blockingKeepAlive = positive("blocking keep-alive", keepAlive);
+            return this;
+        }
+
+        /** Ticks between turns that take from the inject queue first (fairness for outside work). */
+        public Builder globalQueueInterval(int ticks) {
+            this.globalQueueInterval = positive("global queue interval", ticks);
+            return this;
+        }
+
+        /** Ticks between a busy worker's non-blocking poller turns. */
+        public Builder eventInterval(int ticks) {
+            this.eventInterval = positive("event interval", ticks);
+            return this;
+        }
+
+        /** LIFO-slot runs in a row before the woken task goes to the back (0: no LIFO slot). */
+        public Builder lifoLimit(int polls) {
+            if (polls < 0) {
+                throw new IllegalArgumentException("LIFO limit must not be negative: " + polls);
+            }
+            this.lifoLimit = polls;
+            return this;
+        }
+
+        /** Cooperative budget units per poll. */
+        public Builder budget(int units) {
+            this.budget = positive("budget", units);
+            return this;
+        }
+
+        /** Age of a worker's last poller turn after which an idle worker polls that poller for it. */
+        public Builder pollerStealAfter(Duration d) {
+            this.pollerStealAfter = positive("poller steal interval", d);
+            return this;
+        }
+
+        /** The timeout {@link Runtime#close()} uses. */
+        public Builder shutdownTimeout(Duration d) {
+            Objects.requireNonNull(d, "shutdown timeout");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("shutdown timeout must not be negative: " + d);
+            }
+            this.shutdownTimeout = d;
+            return this;
+        }
+
+        /** Test hook: pollers from this factory instead of the backend's. */
+        Builder pollers(Supplier<Poller> factory) {
+            this.pollers = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Opens the pollers and starts the workers. */
+        public Runtime build() {
+            String backendName;
+            String reason;
+            Supplier<Poller> factory;
+            if (pollers != null) {
+                factory = pollers;
+                backendName = "custom";
+                reason = "poller factory supplied";
+            } else {
+                String requested = backend != null ? backend.name() : System.getProperty("weft.backend", Backend.AUTO.name());
+                Pollers.Choice choice = Pollers.choose(requested);
+                factory = choice::open;
+                backendName = choice.name();
+                reason = choice.reason();
+            }
+            SchedulerConfig cfg = new SchedulerConfig(workers, threadNamePrefix, factory, backendName, blockingCap,
+                    blockingKeepAlive.toNanos(), globalQueueInterval, eventInterval, lifoLimit, budget,
+                    pollerStealAfter.toNanos());
+            Scheduler s = new Scheduler(cfg);
+            Runtime rt = new Runtime(s, backendName, reason, shutdownTimeout);
+            s.setFacade(rt);
+            s.start();
+            return rt;
+        }
+
+        private static int positive(String what, int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException(what + " must be positive: " + v);
+            }
+            return v;
+        }
+
+        private static Duration positive(String what, Duration d) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.weft.scheduler;
+
+import dev.weft.task.Context;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Poll;
+import dev.weft.task.Waker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The outcome half of a {@link JoinHandle}, shared by worker tasks and blocking tasks: one
+ * outcome, published once, and the waiters to tell.
+ *
+ * <p><b>Algorithm.</b> {@code outcome} is {@code null} until the task ends, then the value (or
+ * {@link #NULL_VALUE}), a {@link Failure}, or {@link #CANCELLED_OUTCOME}; it is written once, by
+ * {@link #publish}. {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode}
+ * stack, or {@link #DONE}. {@link #publish} writes the outcome, then swaps {@code DONE} into
+ * {@code waiters} and wakes what it took. A waiter is added by CAS, and never onto {@code DONE}.
+ * Invariant: whoever sees {@code DONE} also sees the outcome (it was written first), and a waiter
+ * added before the swap is woken by it; so no join is lost. A single waiter (the common case:
+ * one task awaiting the handle) costs no allocation.
+ *
+ * <p>Thread-safety: all methods are safe from any thread.
+ */
+abstract class Completion<T> extends JoinHandle<T> {
+    private static final VarHandle OUTCOME;
+    private static final VarHandle WAITERS;
+    private static final VarHandle FUTURE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            OUTCOME = l.findVarHandle(Completion.class, "outcome", Object.class);
+            WAITERS = l.findVarHandle(Completion.class, "waiters", Object.class);
+            FUTURE = l.findVarHandle(Completion.class, "future", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final Object NULL_VALUE = new Object();
+    static final Object CANCELLED_OUTCOME = new Object();
+    private static final Object DONE = new Object();
+
+    /** The outcome of a task whose poll threw. */
+    static final class Failure {
+        final Throwable error;
+
+        Failure(Throwable error) {
+            this.error = error;
+        }
+    }
+
+    private static final class WaiterNode {
+        final Waker waker;
+        final Object next;
+
+        WaiterNode(Waker waker, Object next) {
+            this.waker = waker;
+            this.next = next;
+        }
+    }
+
+    private volatile Object outcome;
+    private volatile Object waiters;
+    private volatile CompletableFuture<T> future;
+
+    /**
+     * Records the outcome (first call wins; later calls are ignored and return false) and wakes
+     * every waiter.
+     */
+    final boolean publish(Object result) {
+        if (!OUTCOME.compareAndSet(this, null, result)) {
+            return false;
+        }
+        Object w = WAITERS.getAndSet(this, DONE);
+        while (w != null) {
+            if (w instanceof WaiterNode n) {
+                n.waker.wake();
+                w = n.next;
+            } else {
+                ((Waker) w).wake();
+                w = null;
+            }
+        }
+        return true;
+    }
+
+    static Object valueOutcome(Object value) {
+        return value == null ? NULL_VALUE : value;
+    }
+
+    /** Adds {@code w} unless already present; returns false if the task is done. */
+    private boolean addWaiter(Waker w) {
+        for (;;) {
+            Object cur = waiters;
+            if (cur == DONE) {
+                return false;
+            }
+            if (contains(cur, w)) {
+                return true;
+            }
+            Object next = cur == null ? w : new WaiterNode(w, cur);
+            if (WAITERS.compareAndSet(this, cur, next)) {
+                return true;
+            }
+        }
+    }
+
+    private static boolean contains(Object cur, Waker w) {
+        while (cur != null) {
+            if (cur instanceof WaiterNode n) {
+                if (n.waker == w) {
+                    return true;
+                }
+                cur = n.next;
+            } else {
+                return cur == w;
+            }
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T report(Object o) {
+        if (o == NULL_VALUE) {
+            return null;
+        }
+        if (o == CANCELLED_OUTCOME) {
+            throw new CancellationException("task was cancelled: " + this);
+        }
+        if (o instanceof Failure f) {
+            throw new CompletionException(f.error);
+        }
+        return (T) o;
+    }
+
+    @Override
+    public final Poll<T> poll(Context cx) {
+        Object o = outcome;
+        if (o == null) {
+            addWaiter(cx.waker());
+            o = outcome;
+            if (o == null) {
+                return Poll.pending();
+            }
+        }
+        return Poll.ready(report(o));
+    }
+
+    @Override
+    public final T join() throws InterruptedException {
+        Object o = outcome;
+        if (o == null) {
+            o = awaitOutcome(-1L);
+        }
+        return report(o);
+    }
+
+    @Override
+    public final T join(Duration timeout) throws InterruptedException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("join timeout must not be negative: " + timeout);
+        }
+        Object o = outcome;
+        if (o == null) {
+            long nanos = saturatedNanos(timeout);
+            o = awaitOutcome(nanos);
+            if (o == null) {
+                throw new TimeoutException("task not done within " + timeout + ": " + this);
+            }
+        }
+        return report(o);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Parks the calling thread until the outcome is set or {@code nanos} pass (negative: no limit). */
+    private Object awaitOutcome(long nanos) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        if (me instanceof Worker) {
+            throw new IllegalStateException("join() would block worker " + me.getName()
+                    + "; await the JoinHandle from the task instead");
+        }
+        addWaiter(() -> LockSupport.unpark(me));
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        for (;;) {
+            Object o = outcome;
+            if (o != null) {
+                return o;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while joining " + this);
+            }
+            if (nanos < 0) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        }
+    }
+
+    @Override
+    public final boolean isDone() {
+        return outcome != null;
+    }
+
+    @Override
+    public final boolean isCancelled() {
+        return outcome == CANCELLED_OUTCOME;
+    }
+
+    @Override
+    public final CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> f = future;
+        if (f != null) {
+            return f;
+        }
+        CompletableFuture<T> created = new CompletableFuture<>();
+        if (!FUTURE.compareAndSet(this, null, created)) {
+            return future;
+        }
+        Runnable settle = () -> settle(created);
+        if (!addWaiter(settle::run)) {
+            settle.run();
+        }
+        return created;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void settle(CompletableFuture<T> f) {
+        Object o = outcome;
+        if (o == NULL_VALUE) {
+            f.complete(null);
+        } else if (o == CANCELLED_OUTCOME) {
+            f.cancel(false);
+        } else if (o instanceof Failure fail) {
+            f.completeExceptionally(fail.error);
+        } else {
+            f.complete((T) o);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Object o = outcome;
+        String s = o == null ? "running" : o == CANCELLED_OUTCOME ? "cancelled" : o instanceof Failure ? "failed" : "completed";
+        return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) + "[" + s + "]";
+    }
+}

@@ -1,0 +1,280 @@
+package dev.weft.scheduler;
+
+import dev.weft.io.Poller;
+import dev.weft.task.Async;
+import dev.weft.task.JoinHandle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The work-stealing scheduler: N {@link Worker}s, the {@link InjectQueue}, {@link Idle}, the
+ * live-task registry and the {@link BlockingPool}. {@code dev.weft.Runtime} is its public face.
+ *
+ * <p><b>Where a scheduled task goes.</b> A spawn or wake on one of this scheduler's worker
+ * threads stays on that worker (see {@link Worker}); from any other thread it goes to the inject
+ * queue and, if nobody is searching, one parked worker is woken ({@link Idle}).
+ *
+ * <p><b>Shutdown.</b> {@link #shutdown} closes the registry and inject queue (new spawns fail),
+ * flags the workers, wakes them and joins them (each closes its own poller), then cancels every
+ * task still alive (none is being polled any more), and shuts the blocking pool down; all within
+ * the timeout.
+ *
+ * <p>Thread-safety: every public method is safe from any thread.
+ */
+public final class Scheduler {
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+
+    final SchedulerConfig config;
+    final Worker[] workers;
+    final InjectQueue inject = new InjectQueue();
+    final Idle idle;
+    private final TaskRegistry registry;
+    private final BlockingPool blocking;
+    private final AtomicInteger pollerWatch = new AtomicInteger(-1);
+    private final AtomicInteger outsideSpawns = new AtomicInteger();
+    private final long startNanos = System.nanoTime();
+    private volatile boolean closed;
+    private volatile Object facade;
+    private boolean started;
+
+    /** Opens one poller per worker; nothing runs until {@link #start()}. */
+    public Scheduler(SchedulerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        int n = config.workers();
+        this.idle = new Idle(n);
+        this.registry = new TaskRegistry(n);
+        this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingCap(), config.blockingKeepAliveNanos());
+        this.workers = new Worker[n];
+        List<Poller> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Poller p = Objects.requireNonNull(config.pollers().get(), "poller factory returned null");
+                opened.add(p);
+                workers[i] = new Worker(this, i, p, config.threadNamePrefix() + "worker-" + i);
+            }
+        } catch (RuntimeException | Error e) {
+            for (Poller p : opened) {
+                try {
+                    p.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("scheduler already started");
+        }
+        started = true;
+        for (Worker w : workers) {
+            w.start();
+        }
+    }
+
+    /** The public object that wraps this scheduler (set once by it), reachable from any worker. */
+    public Object facade() {
+        return facade;
+    }
+
+    public void setFacade(Object facade) {
+        this.facade = facade;
+    }
+
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    public int workerCount() {
+        return workers.length;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Spawns {@code async} as a new task. On one of this scheduler's workers it is queued there;
+     * elsewhere in the inject queue.
+     *
+     * @throws IllegalStateException the scheduler is shut down
+     */
+    public <T> JoinHandle<T> spawn(Async<T> async) {
+        Objects.requireNonNull(async, "async");
+        Task<T> t = new Task<>(async, this);
+        Thread th = Thread.currentThread();
+        Worker w = th instanceof Worker wk && wk.scheduler == this ? wk : null;
+        int shard = w != null ? w.index() : outsideSpawns.getAndIncrement();
+        if (!registry.add(t, shard)) {
+            throw new IllegalStateException("runtime is closed: spawn refused");
+        }
+        if (w != null) {
+            w.spawnLocal(t);
+        } else {
+            scheduleRemote(t);
+        }
+        return t;
+    }
+
+    /**
+     * Runs {@code job} on the blocking pool, never on a worker.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException the scheduler is shut down
+     */
+    public <T> JoinHandle<T> spawnBlocking(Callable<T> job) {
+        Objects.requireNonNull(job, "job");
+        BlockingTask<T> t = new BlockingTask<>(job);
+        blocking.submit(t);
+        return t;
+    }
+
+    /** A wake: the task goes to the waking worker, or to the inject queue. */
+    void schedule(Task<?> t) {
+        Thread th = Thread.currentThread();
+        if (th instanceof Worker w && w.scheduler == this) {
+            w.scheduleLocal(t);
+        } else {
+            scheduleRemote(t);
+        }
+    }
+
+    private void scheduleRemote(Task<?> t) {
+        // A closed queue refuses it; the task stays in the registry and shutdown cancels it.
+        if (inject.push(t)) {
+            notifyWork();
+        }
+    }
+
+    /** Work was queued: wake a parked worker if nobody is searching. */
+    void notifyWork() {
+        int w = idle.notifyWork();
+        if (w >= 0) {
+            workers[w].unpark();
+        }
+    }
+
+    /** Whether any queue holds a task (the last searcher's rescan before parking). */
+    boolean hasQueuedWork() {
+        if (!inject.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.local.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The poll timeout {@code w}, about to park, must use as the poller watcher (see
+     * {@link Worker}), or -1 if it is not the watcher (another worker is, or there is one worker).
+     */
+    long pollerWatchTimeout(Worker w) {
+        if (workers.length == 1) {
+            return -1;
+        }
+        if (pollerWatch.get() != w.index() && !pollerWatch.compareAndSet(-1, w.index())) {
+            return -1;
+        }
+        long interval = config.pollerStealAfterNanos();
+        return idle.numUnparked() > 0 ? interval : interval * 10;
+    }
+
+    void releasePollerWatch(Worker w) {
+        pollerWatch.compareAndSet(w.index(), -1);
+    }
+
+    void taskEnded(Task<?> t, boolean cancelled) {
+        registry.remove(t);
+    }
+
+    void reportCancelFailure(Task<?> t, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "cancel() of " + t + " threw; the task is cancelled anyway", error);
+    }
+
+    /**
+     * Stops the runtime (idempotent): no new tasks, workers joined, live tasks cancelled, blocking
+     * pool drained. Returns true if everything stopped within {@code timeoutNanos}; false if a
+     * worker (stuck in a poll) or a blocking job was still running at the deadline.
+     */
+    public boolean shutdown(long timeoutNanos) throws InterruptedException {
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("shutdown timeout must not be negative: " + timeoutNanos);
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        closed = true;
+        registry.close();
+        inject.close();
+        boolean clean = true;
+        for (Worker w : workers) {
+            w.unpark();
+        }
+        boolean neverStarted;
+        synchronized (this) {
+            neverStarted = !started;
+            started = true; // a closed scheduler never starts
+        }
+        if (neverStarted) {
+            for (Worker w : workers) {
+                w.poller().close(); // no worker thread will run to close it
+            }
+        } else {
+            for (Worker w : workers) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(w, left);
+                }
+                clean &= !w.isAlive();
+            }
+        }
+        for (Task<?> t : registry.drain()) {
+            if (!t.cancelIfIdle() && !t.isDone()) {
+                clean = false; // still being polled by a stuck worker
+            }
+        }
+        clean &= blocking.shutdown(deadline);
+        return clean;
+    }
+
+    // ---- metrics ----
+
+    public List<Worker> workers() {
+        return List.of(workers);
+    }
+
+    public WorkerCounters counters(int worker) {
+        return workers[worker].counters;
+    }
+
+    public int localQueueDepth(int worker) {
+        return workers[worker].queueDepth();
+    }
+
+    public int injectQueueDepth() {
+        return inject.len();
+    }
+
+    public int blockingThreads() {
+        return blocking.threadCount();
+    }
+
+    public int blockingQueueDepth() {
+        return blocking.queueDepth();
+    }
+
+    public int aliveTasks() {
+        return registry.size();
+    }
+
+    public long uptimeNanos() {
+        return System.nanoTime() - startNanos;
+    }
+}

@@ -1,0 +1,444 @@
+package dev.weft.scheduler;
+
+import dev.weft.io.Poller;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A worker thread: it owns a {@link LocalQueue}, a LIFO slot, a deferred list, an inbox and a
+ * {@link Poller}, and runs tasks until its scheduler shuts down.
+ *
+ * <p><b>Loop</b> (one "tick" per turn):
+ * <ol>
+ *   <li>run the inbox (work other threads handed to this thread with {@link #runOnOwner});</li>
+ *   <li>every {@code eventInterval} ticks, poll the own poller without blocking
+ *       ({@link #pollerTurn}), so sockets are served even under a backlog;</li>
+ *   <li>take a task: every {@code globalQueueInterval} ticks the inject queue first (fairness);
+ *       then the LIFO slot (at most {@code lifoLimit} times in a row), the local queue, a batch
+ *       from the inject queue; run it;</li>
+ *   <li>nothing local: if tasks wait in the deferred list, do a non-blocking poller turn (which
+ *       re-queues them) and loop;</li>
+ *   <li>search: steal half of a peer's queue, take from the inject queue, or poll a stalled
+ *       peer's poller (see below);</li>
+ *   <li>park: block in the own poller ({@link Idle} explains how no wake is lost).</li>
+ * </ol>
+ *
+ * <p><b>Where wakes go.</b> A wake on this thread while this worker polls a task goes to the
+ * LIFO slot (the previous occupant moves to the queue's back): message passing runs at once. Any
+ * other wake on this thread (a poller turn, including a stolen one) goes to the back of the local
+ * queue. A task woken while it runs, a yield and a spent budget all go to the back (the last two
+ * only after the next poller turn).
+ *
+ * <p><b>Poller stealing.</b> The poller is guarded by a permit ({@code pollPermit}): the owner
+ * holds it for its own turns (including parking); a searching worker with nothing to steal may
+ * take the permit of a peer whose last poller turn is older than {@code pollerStealAfterNanos}
+ * (busy in a long poll, or blocked in user code) and poll that poller without blocking. The tasks
+ * it wakes land on the thief. One parked worker at a time is the watcher: it parks with that
+ * interval as timeout while some peer is not parked, and with ten times it while all are parked
+ * (a peer may wake from its own poller and then block in user code without anyone noticing), so a
+ * stalled poller is served within about 11 ms at worst, at the cost of at most 100 wake-ups a
+ * second of one thread in an idle runtime. A one-worker runtime has no watcher.
+ *
+ * <p>Thread-safety: {@link #current()}, {@link #runOnOwner}, {@link #poller()} (for
+ * registration), {@link #index()} and {@link #scheduler()} are safe from any thread; everything
+ * else runs on this thread.
+ */
+public final class Worker extends Thread {
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+
+    final Scheduler scheduler;
+    private final int index;
+    private final Poller poller;
+    final LocalQueue local = new LocalQueue();
+    final WorkerContext context;
+    final WorkerCounters counters = new WorkerCounters();
+
+    private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean pollPermit = new AtomicBoolean();
+    private volatile long lastPollNanos;
+
+    private Task<?> lifo;
+    private int lifoStreak;
+    private boolean searching;
+    private int tick;
+    private int rng;
+
+    Worker(Scheduler scheduler, int index, Poller poller, String name) {
+        super(name);
+        this.scheduler = scheduler;
+        this.index = index;
+        this.poller = poller;
+        this.context = new WorkerContext(this, scheduler.config.budget());
+        this.rng = 0x9E3779B9 * (index + 1);
+        this.lastPollNanos = System.nanoTime();
+        setDaemon(true);
+    }
+
+    /** The worker running the calling thread, or null off the runtime's workers. */
+    public static Worker current() {
+        Thread t = Thread.currentThread();
+        return t instanceof Worker w ? w : null;
+    }
+
+    /** This worker's poller: register the sockets of tasks polled on this worker here. */
+    public Poller poller() {
+        return poller;
+    }
+
+    /** Position of this worker in its scheduler, 0-based. */
+    public int index() {
+        return index;
+    }
+
+    /** The scheduler this worker belongs to. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Runs {@code r} on this worker's thread at its next loop turn (waking it if parked). Safe
+     * from any thread, including this one. An exception thrown by {@code r} is logged; the worker
+     * goes on. After shutdown, pending runnables are dropped.
+     */
+    public void runOnOwner(Runnable r) {
+        if (r == null) {
+            throw new NullPointerException("runnable");
+        }
+        inbox.offer(r);
+        if (Thread.currentThread() != this) {
+            poller.wakeup();
+        }
+    }
+
+    /**
+     * How long a park may block, in nanoseconds (-1: no limit). The single place that decides it:
+     * the timer wheel's next deadline belongs here; the poller watch (see class comment) caps it.
+     */
+    long parkTimeoutNanos() {
+        long timeout = -1; // no timers yet: wait until woken
+        long watch = scheduler.pollerWatchTimeout(this);
+        if (watch > 0) {
+            timeout = timeout < 0 ? watch : Math.min(timeout, watch);
+        }
+        return timeout;
+    }
+
+    @Override
+    public void run() {
+        try {
+            loop();
+        } finally {
+            exit();
+        }
+    }
+
+    private void loop() {
+        final SchedulerConfig cfg = scheduler.config;
+        while (!scheduler.isClosed()) {
+            tick++;
+            if (!inbox.isEmpty()) {
+                runInbox();
+            }
+            if (tick % cfg.eventInterval() == 0) {
+                pollerTurn(0, false);
+            }
+            Task<?> t = nextTask(cfg);
+            if (t != null) {
+                if (searching) {
+                    endSearch(); // woken as a searcher and found work in the queues
+                }
+                t.run(this);
+                continue;
+            }
+            if (!deferred.isEmpty()) {
+                pollerTurn(0, true);
+                continue;
+            }
+            t = search();
+            if (t != null) {
+                t.run(this);
+                continue;
+            }
+            park();
+        }
+    }
+
+    private Task<?> nextTask(SchedulerConfig cfg) {
+        InjectQueue inject = scheduler.inject;
+        Task<?> t;
+        if (tick % cfg.globalQueueInterval() == 0 && (t = inject.pop()) != null) {
+            return t;
+        }
+        if (lifo != null) {
+            t = lifo;
+            lifo = null;
+            if (lifoStreak < cfg.lifoLimit()) {
+                lifoStreak++;
+                return t;
+            }
+            pushLocal(t); // ran enough in a row: to the back, behind the others
+        }
+        lifoStreak = 0;
+        t = local.pop();
+        if (t != null) {
+            return t;
+        }
+        return takeFromInject();
+    }
+
+    private Task<?> takeFromInject() {
+        InjectQueue inject = scheduler.inject;
+        int len = inject.len();
+        if (len == 0) {
+            return null;
+        }
+        int n = Math.min(len / scheduler.workerCount() + 1, LocalQueue.CAPACITY / 2);
+        return inject.popInto(n, local);
+    }
+
+    // ---- scheduling onto this worker (called on this thread) ----
+
+    /** A wake on this thread. */
+    void scheduleLocal(Task<?> t) {
+        if (context.polling() && scheduler.config.lifoLimit() > 0) {
+            Task<?> prev = lifo;
+            lifo = t;
+            if (prev == null) {
+                return; // the slot is not stealable: nobody else needs waking
+            }
+            t = prev;
+        }
+        pushLocal(t);
+        scheduler.notifyWork();
+    }
+
+    /** A task spawned on this thread: back of the local queue. */
+    void spawnLocal(Task<?> t) {
+        pushLocal(t);
+        scheduler.notifyWork();
+    }
+
+    /** A task woken while it ran: back of the local queue. */
+    void requeueAfterWake(Task<?> t) {
+        pushLocal(t);
+        scheduler.notifyWork();
+    }
+
+    /** A task that yielded or spent its budget: runs after the next poller turn. */
+    void defer(Task<?> t) {
+        deferred.add(t);
+    }
+
+    private void pushLocal(Task<?> t) {
+        if (local.push(t, scheduler.inject)) {
+            counters.overflows++;
+        }
+    }
+
+    // ---- poller ----
+
+    /**
+     * One turn of the own poller, blocking up to {@code timeoutNanos} (0: not at all). With
+     * {@code mustPoll} false the turn is skipped while a thief holds the permit.
+     */
+    private void pollerTurn(long timeoutNanos, boolean mustPoll) {
+        if (!pollPermit.compareAndSet(false, true)) {
+            if (!mustPoll) {
+                return;
+            }
+            while (!pollPermit.compareAndSet(false, true)) {
+                Thread.onSpinWait(); // a thief's turn never blocks: it is short
+            }
+        }
+        try {
+            counters.pollerEvents += poller.poll(timeoutNanos);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, "poller of " + getName() + " failed; continuing", e);
+        } finally {
+            lastPollNanos = System.nanoTime();
+            pollPermit.set(false);
+        }
+        afterPollerTurn();
+    }
+
+    /**
+     * Runs after every turn of this worker's own poller: the one place for per-turn upkeep.
+     * Deferred tasks (yields, spent budgets) go back to the queue here. The timer wheel fires its
+     * expired entries here.
+     */
+    private void afterPollerTurn() {
+        Task<?> t;
+        boolean any = false;
+        while ((t = deferred.poll()) != null) {
+            pushLocal(t);
+            any = true;
+        }
+        if (any) {
+            scheduler.notifyWork();
+        }
+    }
+
+    /** Thief side: polls {@code victim}'s poller without blocking if it looks stalled. */
+    private boolean stealPoller(Worker victim, long now) {
+        if (now - victim.lastPollNanos < scheduler.config.pollerStealAfterNanos()) {
+            return false;
+        }
+        if (!victim.pollPermit.compareAndSet(false, true)) {
+            return false; // the owner is polling (or parked in it), or another thief is
+        }
+        try {
+            counters.pollerSteals++;
+            counters.pollerEvents += victim.poller.poll(0); // counted on the thief
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, getName() + " failed polling the poller of " + victim.getName(), e);
+        } finally {
+            victim.lastPollNanos = System.nanoTime();
+            victim.pollPermit.set(false);
+        }
+        return true;
+    }
+
+    // ---- searching and parking ----
+
+    private Task<?> search() {
+        if (!searching) {
+            if (!scheduler.idle.tryStartSearching()) {
+                return null;
+            }
+            searching = true;
+        }
+        Task<?> t = stealWork();
+        if (t == null) {
+            t = takeFromInject();
+        }
+        if (t == null) {
+            t = stealPollers();
+        }
+        if (t != null) {
+            endSearch();
+        }
+        return t;
+    }
+
+    /** Leaves the searching state having found work; the last searcher out wakes another. */
+    private void endSearch() {
+        searching = false;
+        if (scheduler.idle.stopSearching()) {
+            scheduler.notifyWork();
+        }
+    }
+
+    private Task<?> stealWork() {
+        Worker[] peers = scheduler.workers;
+        int n = peers.length;
+        if (n == 1) {
+            return null;
+        }
+        int start = nextRandom(n);
+        for (int i = 0; i < n; i++) {
+            Worker victim = peers[(start + i) % n];
+            if (victim == this) {
+                continue;
+            }
+            int before = local.len();
+            Task<?> t = victim.local.stealInto(local);
+            if (t != null) {
+                counters.steals++;
+                counters.stolenTasks += local.len() - before + 1;
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private Task<?> stealPollers() {
+        Worker[] peers = scheduler.workers;
+        if (peers.length == 1) {
+            return null;
+        }
+        long now = System.nanoTime();
+        for (Worker victim : peers) {
+            if (victim != this && stealPoller(victim, now)) {
+                Task<?> t = local.pop();
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void park() {
+        Idle idle = scheduler.idle;
+        boolean wasSearching = searching;
+        searching = false;
+        if (idle.announcePark(index, wasSearching) && scheduler.hasQueuedWork()) {
+            scheduler.notifyWork(); // last searcher out: make sure nothing queued is stranded
+        }
+        counters.parks++;
+        long t0 = System.nanoTime();
+        pollerTurn(parkTimeoutNanos(), true);
+        scheduler.releasePollerWatch(this);
+        counters.parkedNanos += System.nanoTime() - t0;
+        if (idle.returnFromPark(index)) {
+            searching = true; // notifyWork counted us as searching
+            counters.unparks++;
+        }
+    }
+
+    private int nextRandom(int bound) {
+        int x = rng;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        rng = x;
+        return (x & Integer.MAX_VALUE) % bound;
+    }
+
+    private void runInbox() {
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            try {
+                r.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.ERROR, "inbox task on " + getName() + " threw; continuing", e);
+            }
+        }
+    }
+
+    /** Wakes this worker out of its park (or makes its next park return at once). */
+    void unpark() {
+        poller.wakeup();
+    }
+
+    /** Called on this thread when the loop ends: drops queued work and closes the poller. */
+    private void exit() {
+        if (searching) {
+            searching = false;
+            scheduler.idle.stopSearching();
+        }
+        lifo = null;
+        deferred.clear();
+        inbox.clear();
+        while (local.pop() != null) {
+            // queued tasks stay in the live registry; shutdown cancels them there
+        }
+        while (!pollPermit.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        // The permit is never given back: no thief may touch the closed poller.
+        try {
+            poller.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "closing the poller of " + getName() + " failed", e);
+        }
+    }
+
+    /** Tasks in this worker's queues (local ring and LIFO slot); approximate from other threads. */
+    int queueDepth() {
+        return Math.max(0, local.len());
+    }
+}
