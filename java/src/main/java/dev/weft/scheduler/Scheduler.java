@@ -174,14 +174,18 @@ public final class Scheduler {
     }
 
     /**
-     * Whether {@code w}, about to park, should park with the poller-watch timeout: some worker is
-     * not parked (its poller may stall) and no other worker watches already.
+     * The poll timeout {@code w}, about to park, must use as the poller watcher (see
+     * {@link Worker}), or -1 if it is not the watcher (another worker is, or there is one worker).
      */
-    boolean takePollerWatch(Worker w) {
-        if (workers.length == 1 || idle.numUnparked() == 0) {
-            return false;
+    long pollerWatchTimeout(Worker w) {
+        if (workers.length == 1) {
+            return -1;
         }
-        return pollerWatch.get() == w.index() || pollerWatch.compareAndSet(-1, w.index());
+        if (pollerWatch.get() != w.index() && !pollerWatch.compareAndSet(-1, w.index())) {
+            return -1;
+        }
+        long interval = config.pollerStealAfterNanos();
+        return idle.numUnparked() > 0 ? interval : interval * 10;
     }
 
     void releasePollerWatch(Worker w) {

@@ -35,9 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * holds it for its own turns (including parking); a searching worker with nothing to steal may
  * take the permit of a peer whose last poller turn is older than {@code pollerStealAfterNanos}
  * (busy in a long poll, or blocked in user code) and poll that poller without blocking. The tasks
- * it wakes land on the thief. While some worker is not parked, one parked worker (the watcher)
- * parks with that interval as timeout, so a stalled poller is noticed even when all the others
- * idle.
+ * it wakes land on the thief. One parked worker at a time is the watcher: it parks with that
+ * interval as timeout while some peer is not parked, and with ten times it while all are parked
+ * (a peer may wake from its own poller and then block in user code without anyone noticing), so a
+ * stalled poller is served within about 11 ms at worst, at the cost of at most 100 wake-ups a
+ * second of one thread in an idle runtime. A one-worker runtime has no watcher.
  *
  * <p>Thread-safety: {@link #current()}, {@link #runOnOwner}, {@link #poller()} (for
  * registration), {@link #index()} and {@link #scheduler()} are safe from any thread; everything
@@ -117,8 +119,8 @@ public final class Worker extends Thread {
      */
     long parkTimeoutNanos() {
         long timeout = -1; // no timers yet: wait until woken
-        if (scheduler.takePollerWatch(this)) {
-            long watch = scheduler.config.pollerStealAfterNanos();
+        long watch = scheduler.pollerWatchTimeout(this);
+        if (watch > 0) {
             timeout = timeout < 0 ? watch : Math.min(timeout, watch);
         }
         return timeout;
@@ -145,6 +147,9 @@ public final class Worker extends Thread {
             }
             Task<?> t = nextTask(cfg);
             if (t != null) {
+                if (searching) {
+                    endSearch(); // woken as a searcher and found work in the queues
+                }
                 t.run(this);
                 continue;
             }
@@ -313,12 +318,17 @@ public final class Worker extends Thread {
             t = stealPollers();
         }
         if (t != null) {
-            searching = false;
-            if (scheduler.idle.stopSearching()) {
-                scheduler.notifyWork();
-            }
+            endSearch();
         }
         return t;
+    }
+
+    /** Leaves the searching state having found work; the last searcher out wakes another. */
+    private void endSearch() {
+        searching = false;
+        if (scheduler.idle.stopSearching()) {
+            scheduler.notifyWork();
+        }
     }
 
     private Task<?> stealWork() {
