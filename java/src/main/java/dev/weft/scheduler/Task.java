@@ -59,7 +59,7 @@ final class Task<T> extends Completion<T> implements Waker {
     private Async<T> future;
     final Scheduler scheduler;
 
-    /** Inject-queue link; guarded by the inject queue's lock. */
+    /** Inject-queue link (accessed through the inject queue's VarHandle, or by a local queue's owner building an overflow batch). */
     Task<?> nextInQueue;
     /**
      * Link in the tracking list of the worker that first saw this task go pending; written by
