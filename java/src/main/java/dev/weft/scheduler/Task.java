@@ -211,8 +211,9 @@ final class Task<T> extends Completion<T> implements Waker {
         }
     }
 
-    /** Called by the thread holding RUNNING: marks the task COMPLETE, drops the future, tells the joiners. */
+    /** Called by the thread holding RUNNING: records the outcome, marks the task COMPLETE, tells the joiners. */
     private void finish(Object outcome) {
+        setOutcome(outcome);
         int s = state;
         for (;;) {
             int witness = (int) STATE.compareAndExchange(this, s, (s & ~RUNNING) | COMPLETE);
@@ -223,7 +224,12 @@ final class Task<T> extends Completion<T> implements Waker {
         }
         future = null;
         scheduler.taskEnded();
-        publish(outcome);
+        wakeWaiters();
+    }
+
+    @Override
+    boolean ended() {
+        return (state & COMPLETE) != 0;
     }
 
     /** The user's computation, for diagnostics (null once done). */
