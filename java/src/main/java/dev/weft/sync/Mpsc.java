@@ -101,8 +101,10 @@ public final class Mpsc<T> {
     // ---- receiving (one receiver) ----
 
     /**
-     * The next message if one is there now, else {@code null} (see {@link #isClosed()} to tell
-     * a closed channel from an empty one).
+     * The next message if one is there now, else {@code null}. If {@link #isClosed()} was
+     * already true before this call, a {@code null} means the channel is drained for good.
+     * (A send that has claimed its place but not finished storing is waited out: a few
+     * instructions.)
      */
     public T tryRecv() {
         T m = queue.takeWaiting();
