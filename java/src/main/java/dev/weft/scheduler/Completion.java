@@ -22,23 +22,21 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Algorithm.</b> {@code outcome} is {@code null} until the task ends, then the value (or
  * {@link #NULL_VALUE}), a {@link Failure}, or {@link #CANCELLED_OUTCOME}; it is written once, by
  * {@link #publish}. {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode}
- * stack, or {@link #DONE}. {@link #publish} writes the outcome, then swaps {@code DONE} into
- * {@code waiters} and wakes what it took. A waiter is added by CAS, and never onto {@code DONE}.
- * Invariant: whoever sees {@code DONE} also sees the outcome (it was written first), and a waiter
- * added before the swap is woken by it; so no join is lost. A single waiter (the common case:
+ * stack, or {@link #DONE}. {@link #publish} writes the outcome, then, if there are waiters, swaps
+ * {@code DONE} into {@code waiters} and wakes what it took. A waiter is added by CAS (never onto
+ * {@code DONE}) and the adder then re-reads the outcome. Invariant: either the publisher sees the
+ * waiter, or the waiter sees the outcome; so no join is lost. A single waiter (the common case:
  * one task awaiting the handle) costs no allocation.
  *
  * <p>Thread-safety: all methods are safe from any thread.
  */
 abstract class Completion<T> extends JoinHandle<T> {
-    private static final VarHandle OUTCOME;
     private static final VarHandle WAITERS;
     private static final VarHandle FUTURE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            OUTCOME = l.findVarHandle(Completion.class, "outcome", Object.class);
             WAITERS = l.findVarHandle(Completion.class, "waiters", Object.class);
             FUTURE = l.findVarHandle(Completion.class, "future", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
@@ -74,15 +72,19 @@ abstract class Completion<T> extends JoinHandle<T> {
     private volatile CompletableFuture<T> future;
 
     /**
-     * Records the outcome (first call wins; later calls are ignored and return false) and wakes
-     * every waiter.
+     * Records the outcome and wakes every waiter. Called exactly once, by the one thread that
+     * ended the task (its subclass's state word makes that thread unique).
      */
-    final boolean publish(Object result) {
-        if (!OUTCOME.compareAndSet(this, null, result)) {
-            return false;
+    final void publish(Object result) {
+        outcome = result;
+        // Dekker with addWaiter: we wrote outcome, then read waiters; a waiter CASes itself in,
+        // then reads outcome. So either we see the waiter or it sees the outcome. With no waiter
+        // (the common case) this costs no atomic read-modify-write.
+        if (waiters == null) {
+            return;
         }
         Object w = WAITERS.getAndSet(this, DONE);
-        while (w != null) {
+        while (w != null && w != DONE) {
             if (w instanceof WaiterNode n) {
                 n.waker.wake();
                 w = n.next;
@@ -91,14 +93,16 @@ abstract class Completion<T> extends JoinHandle<T> {
                 w = null;
             }
         }
-        return true;
     }
 
     static Object valueOutcome(Object value) {
         return value == null ? NULL_VALUE : value;
     }
 
-    /** Adds {@code w} unless already present; returns false if the task is done. */
+    /**
+     * Adds {@code w} unless already present; returns false if the task is done. A caller that
+     * gets true must still re-read the outcome afterwards (see {@link #publish}).
+     */
     private boolean addWaiter(Waker w) {
         for (;;) {
             Object cur = waiters;
@@ -239,9 +243,8 @@ abstract class Completion<T> extends JoinHandle<T> {
         if (!FUTURE.compareAndSet(this, null, created)) {
             return future;
         }
-        Runnable settle = () -> settle(created);
-        if (!addWaiter(settle::run)) {
-            settle.run();
+        if (!addWaiter(() -> settle(created)) || outcome != null) {
+            settle(created); // completing a CompletableFuture twice is harmless
         }
         return created;
     }

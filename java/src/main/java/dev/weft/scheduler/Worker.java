@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>park: block in the own poller ({@link Idle} explains how no wake is lost).</li>
  * </ol>
  *
- * <p><b>Where wakes go.</b> A wake on this thread while this worker polls a task goes to the
- * LIFO slot (the previous occupant moves to the queue's back): message passing runs at once. Any
+ * <p><b>Where wakes go.</b> A wake or a spawn on this thread while this worker polls a task goes
+ * to the LIFO slot (the previous occupant moves to the queue's back, and only then is another
+ * worker woken to steal): message passing runs at once. Any
  * other wake on this thread (a poller turn, including a stolen one) goes to the back of the local
  * queue. A task woken while it runs, a yield and a spent budget all go to the back (the last two
  * only after the next poller turn).
@@ -35,9 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * holds it for its own turns (including parking); a searching worker with nothing to steal may
  * take the permit of a peer whose last poller turn is older than {@code pollerStealAfterNanos}
  * (busy in a long poll, or blocked in user code) and poll that poller without blocking. The tasks
- * it wakes land on the thief. While some worker is not parked, one parked worker (the watcher)
- * parks with that interval as timeout, so a stalled poller is noticed even when all the others
- * idle.
+ * it wakes land on the thief. One parked worker at a time is the watcher: it parks with that
+ * interval as timeout while some peer is not parked, and with ten times it while all are parked
+ * (a peer may wake from its own poller and then block in user code without anyone noticing), so a
+ * stalled poller is served within about 11 ms at worst, at the cost of at most 100 wake-ups a
+ * second of one thread in an idle runtime. A one-worker runtime has no watcher.
  *
  * <p>Thread-safety: {@link #current()}, {@link #runOnOwner}, {@link #poller()} (for
  * registration), {@link #index()} and {@link #scheduler()} are safe from any thread; everything
@@ -58,10 +61,17 @@ public final class Worker extends Thread {
     private final AtomicBoolean pollPermit = new AtomicBoolean();
     private volatile long lastPollNanos;
 
+    /** Tasks that went pending while polled here (see {@link #track}); this thread only. */
+    private Task<?> tracked;
+    private int trackedCount;
+    private int pruneAt = 64;
+
     private Task<?> lifo;
     private int lifoStreak;
     private boolean searching;
-    private int tick;
+    /** Ticks left until the next non-blocking poller turn / inject-queue-first turn (no division on the hot path). */
+    private int untilEventTurn;
+    private int untilInjectFirst;
     private int rng;
 
     Worker(Scheduler scheduler, int index, Poller poller, String name) {
@@ -72,6 +82,8 @@ public final class Worker extends Thread {
         this.context = new WorkerContext(this, scheduler.config.budget());
         this.rng = 0x9E3779B9 * (index + 1);
         this.lastPollNanos = System.nanoTime();
+        this.untilEventTurn = scheduler.config.eventInterval();
+        this.untilInjectFirst = scheduler.config.globalQueueInterval();
         setDaemon(true);
     }
 
@@ -117,8 +129,8 @@ public final class Worker extends Thread {
      */
     long parkTimeoutNanos() {
         long timeout = -1; // no timers yet: wait until woken
-        if (scheduler.takePollerWatch(this)) {
-            long watch = scheduler.config.pollerStealAfterNanos();
+        long watch = scheduler.pollerWatchTimeout(this);
+        if (watch > 0) {
             timeout = timeout < 0 ? watch : Math.min(timeout, watch);
         }
         return timeout;
@@ -136,15 +148,18 @@ public final class Worker extends Thread {
     private void loop() {
         final SchedulerConfig cfg = scheduler.config;
         while (!scheduler.isClosed()) {
-            tick++;
             if (!inbox.isEmpty()) {
                 runInbox();
             }
-            if (tick % cfg.eventInterval() == 0) {
+            if (--untilEventTurn <= 0) {
+                untilEventTurn = cfg.eventInterval();
                 pollerTurn(0, false);
             }
             Task<?> t = nextTask(cfg);
             if (t != null) {
+                if (searching) {
+                    endSearch(); // woken as a searcher and found work in the queues
+                }
                 t.run(this);
                 continue;
             }
@@ -164,8 +179,11 @@ public final class Worker extends Thread {
     private Task<?> nextTask(SchedulerConfig cfg) {
         InjectQueue inject = scheduler.inject;
         Task<?> t;
-        if (tick % cfg.globalQueueInterval() == 0 && (t = inject.pop()) != null) {
-            return t;
+        if (--untilInjectFirst <= 0) {
+            untilInjectFirst = cfg.globalQueueInterval();
+            if ((t = inject.pop()) != null) {
+                return t;
+            }
         }
         if (lifo != null) {
             t = lifo;
@@ -210,10 +228,13 @@ public final class Worker extends Thread {
         scheduler.notifyWork();
     }
 
-    /** A task spawned on this thread: back of the local queue. */
+    /**
+     * A task spawned on this thread: like a wake, it takes the LIFO slot when spawned from a poll
+     * (a spawned task usually consumes what its spawner just made; and a chain of spawns then
+     * wakes no other worker), else the back of the local queue.
+     */
     void spawnLocal(Task<?> t) {
-        pushLocal(t);
-        scheduler.notifyWork();
+        scheduleLocal(t);
     }
 
     /** A task woken while it ran: back of the local queue. */
@@ -313,12 +334,17 @@ public final class Worker extends Thread {
             t = stealPollers();
         }
         if (t != null) {
-            searching = false;
-            if (scheduler.idle.stopSearching()) {
-                scheduler.notifyWork();
-            }
+            endSearch();
         }
         return t;
+    }
+
+    /** Leaves the searching state having found work; the last searcher out wakes another. */
+    private void endSearch() {
+        searching = false;
+        if (scheduler.idle.stopSearching()) {
+            scheduler.notifyWork();
+        }
     }
 
     private Task<?> stealWork() {
@@ -404,17 +430,84 @@ public final class Worker extends Thread {
         poller.wakeup();
     }
 
-    /** Called on this thread when the loop ends: drops queued work and closes the poller. */
+    /**
+     * Remembers a task that went pending here for the first time, so that shutdown can cancel it
+     * even if no queue holds it then. The list is singly linked through {@link Task#nextTracked}
+     * and touched only by this thread (and, after this thread ended, by shutdown), so adding
+     * costs two plain writes. Ended tasks are unlinked in a sweep each time the list has doubled
+     * since the last one: amortized O(1) per task, and the list stays within twice the number of
+     * pending tasks tracked here (ended tasks hold no future: it is dropped when they end).
+     */
+    void track(Task<?> t) {
+        t.nextTracked = tracked;
+        tracked = t;
+        if (++trackedCount >= pruneAt) {
+            pruneTracked();
+        }
+    }
+
+    private void pruneTracked() {
+        Task<?> head = null;
+        Task<?> tail = null;
+        int n = 0;
+        for (Task<?> t = tracked; t != null; ) {
+            Task<?> next = t.nextTracked;
+            t.nextTracked = null;
+            if ((t.state() & Task.COMPLETE) == 0) {
+                if (tail == null) {
+                    head = t;
+                } else {
+                    tail.nextTracked = t;
+                }
+                tail = t;
+                n++;
+            }
+            t = next;
+        }
+        tracked = head;
+        trackedCount = n;
+        pruneAt = Math.max(64, 2 * n);
+    }
+
+    /**
+     * Shutdown, after this thread ended (its termination happens-before the caller's join):
+     * cancels every tracked task not being polled. Returns how many were still running.
+     */
+    int cancelTracked() {
+        int stuck = 0;
+        for (Task<?> t = tracked; t != null; t = t.nextTracked) {
+            if (!t.cancelIfIdle() && (t.state() & Task.COMPLETE) == 0) {
+                stuck++;
+            }
+        }
+        tracked = null;
+        trackedCount = 0;
+        return stuck;
+    }
+
+    /**
+     * Called on this thread when the loop ends: cancels the tasks queued here (cancelling one may
+     * wake others onto this worker, hence the loop) and closes the poller.
+     */
     private void exit() {
         if (searching) {
             searching = false;
             scheduler.idle.stopSearching();
         }
-        lifo = null;
-        deferred.clear();
         inbox.clear();
-        while (local.pop() != null) {
-            // queued tasks stay in the live registry; shutdown cancels them there
+        for (;;) {
+            Task<?> t = lifo;
+            lifo = null;
+            if (t == null) {
+                t = deferred.poll();
+            }
+            if (t == null) {
+                t = local.pop();
+            }
+            if (t == null) {
+                break;
+            }
+            t.cancelIfIdle();
         }
         while (!pollPermit.compareAndSet(false, true)) {
             Thread.onSpinWait();

@@ -25,6 +25,9 @@ public final class WorkerCounters {
     long pollerSteals;
     /** Polls ended by a spent budget. */
     long budgetYields;
+    /** Tasks spawned on this worker, and tasks that ended here (for the alive count). */
+    long spawned;
+    long ended;
     /** Nanoseconds spent parked (busy time = uptime - this). */
     long parkedNanos;
 

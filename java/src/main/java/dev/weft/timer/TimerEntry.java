@@ -1,0 +1,152 @@
+package dev.weft.timer;
+
+import dev.weft.task.Waker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One timer: an intrusive node of a {@link TimerWheel} slot list plus the state word that
+ * decides, exactly once, whether the timer fired or was cancelled.
+ *
+ * <p>An entry is the only object a timer needs: the wheel links it into a slot through its own
+ * {@code prev}/{@code next} fields, so insert and cancel are O(1) and allocate nothing.
+ *
+ * <pre>
+ *   IDLE --arm--> ARMED --expire--> FIRED --arm--> ARMED ...   (an interval re-arms)
+ *   IDLE | ARMED | FIRED --cancel--> CANCELLED                  (terminal)
+ * </pre>
+ *
+ * <p>Thread-safety: the link fields ({@code prev}, {@code next}, {@code slot}, the deadline) are
+ * touched only by the thread that owns the wheel the entry is in. The state word is changed only
+ * by CAS, so a {@link #cancel()} from any thread racing {@link #expire()} on the owner gives
+ * exactly one outcome: either the waker is called (fired) or it never is (cancelled). The waker
+ * field is volatile so a poll on another worker may replace it; whoever reads FIRED after writing
+ * its waker, or the firing thread that reads the waker after its CAS, wakes the current task.
+ */
+public final class TimerEntry {
+    /** Created or reset, not in any wheel. */
+    public static final int IDLE = 0;
+    /** In a wheel, waiting for its deadline. */
+    public static final int ARMED = 1;
+    /** Its deadline passed and its waker was called; no longer in a wheel. */
+    public static final int FIRED = 2;
+    /** Cancelled; never fires. It may still be linked until its owner unlinks it. */
+    public static final int CANCELLED = 3;
+
+    static final int UNLINKED = -1;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(TimerEntry.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Owned by the wheel's thread.
+    long deadline;
+    TimerEntry prev;
+    TimerEntry next;
+    int slot = UNLINKED;
+
+    private volatile int state = IDLE;
+    private volatile Waker waker;
+
+    /** An idle entry that will call {@code waker} when it fires. */
+    public TimerEntry(Waker waker) {
+        this.waker = waker;
+    }
+
+    /** An idle entry whose waker is given later through {@link #setWaker(Waker)}. */
+    public TimerEntry() {
+    }
+
+    /** Replaces the waker to call on fire (a later poll of the same timer, maybe on another worker). */
+    public void setWaker(Waker waker) {
+        this.waker = waker;
+    }
+
+    /** The deadline tick this entry was last inserted with. Meaningful only to the owner. */
+    public long deadlineTick() {
+        return deadline;
+    }
+
+    /** Whether this entry is currently linked into a wheel (owner thread only). */
+    public boolean isLinked() {
+        return slot != UNLINKED;
+    }
+
+    /** The state word: {@link #IDLE}, {@link #ARMED}, {@link #FIRED} or {@link #CANCELLED}. */
+    public int state() {
+        return state;
+    }
+
+    public boolean isFired() {
+        return state == FIRED;
+    }
+
+    public boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * Moves IDLE or FIRED to ARMED, before the owner inserts this entry. Returns {@code false} if
+     * the entry was cancelled (it must then not be inserted).
+     */
+    boolean arm() {
+        for (;;) {
+            int s = state;
+            if (s == CANCELLED) {
+                return false;
+            }
+            if (s == ARMED) {
+                throw new IllegalStateException("timer entry is already armed in a wheel");
+            }
+            if (STATE.compareAndSet(this, s, ARMED)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Called by the owner when the deadline passed: ARMED to FIRED, then the waker. Returns
+     * {@code true} if this call fired the entry, {@code false} if a cancel won.
+     */
+    boolean expire() {
+        if (!STATE.compareAndSet(this, ARMED, FIRED)) {
+            return false;
+        }
+        Waker w = waker;
+        if (w != null) {
+            w.wake();
+        }
+        return true;
+    }
+
+    /**
+     * Cancels from any thread. Returns {@code true} if this call cancelled the timer (it will
+     * never fire); {@code false} if it had already fired or been cancelled. A cancelled entry may
+     * stay linked until its owner unlinks it ({@link TimerWheel#remove}); the owner skips it if
+     * its slot comes first.
+     */
+    public boolean cancel() {
+        for (;;) {
+            int s = state;
+            if (s == FIRED || s == CANCELLED) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, CANCELLED)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String[] names = {"IDLE", "ARMED", "FIRED", "CANCELLED"};
+        return "TimerEntry[" + names[state] + (slot == UNLINKED ? "" : ", tick " + deadline) + "]";
+    }
+}
