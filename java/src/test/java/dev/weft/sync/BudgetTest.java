@@ -70,6 +70,19 @@ class BudgetTest {
     }
 
     @Test
+    void senderThatRanOutOfBudgetWhileRegisteringStillSeesRoomFreedMeanwhile() {
+        Mpsc<Integer> ch = Mpsc.bounded(1);
+        ch.trySend(0);
+        Async<Void> send = ch.send(1);
+        // One unit: the send spends it, finds the channel full, and cannot register for room yet.
+        assertTrue(poll(send, new Budget(1)).isPending());
+        assertEquals(0, ch.tryRecv()); // room freed while the sender is not registered: nobody to notify
+        // The runtime re-polls the sender after its deferred wake; it must not go to sleep now.
+        assertTrue(poll(send, new Budget(10)).isReady());
+        assertEquals(1, ch.tryRecv());
+    }
+
+    @Test
     void eachOperationSpendsOneUnit() {
         Budget b = new Budget(100);
         Mpsc<Integer> ch = Mpsc.unbounded();
