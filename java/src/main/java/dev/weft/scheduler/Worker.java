@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       then the LIFO slot (at most {@code lifoLimit} times in a row), the local queue, a batch
  *       from the inject queue; run it;</li>
  *   <li>nothing local: if tasks wait in the deferred list, do a non-blocking poller turn (which
- *       re-queues them) and loop;</li>
+ *       re-queues them; if the last turn is less than 50 microseconds old, that one counts) and
+ *       loop;</li>
  *   <li>search: steal half of a peer's queue, take from the inject queue, or poll a stalled
  *       peer's poller (see below);</li>
  *   <li>park: block in the own poller ({@link Idle} explains how no wake is lost).</li>
@@ -172,7 +173,12 @@ public final class Worker extends Thread {
                 continue;
             }
             if (!deferred.isEmpty()) {
-                pollerTurn(0, true);
+                // Deferred tasks run after a poller turn; one taken within the gap counts.
+                if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
+                    pollerTurn(0, true);
+                } else {
+                    requeueDeferred();
+                }
                 continue;
             }
             t = search();
@@ -294,6 +300,11 @@ public final class Worker extends Thread {
      * expired entries here.
      */
     private void afterPollerTurn() {
+        requeueDeferred();
+    }
+
+    /** Moves the deferred tasks (yields, spent budgets) to the back of the local queue. */
+    private void requeueDeferred() {
         Task<?> t;
         boolean any = false;
         while ((t = deferred.poll()) != null) {
