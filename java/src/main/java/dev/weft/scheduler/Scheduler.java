@@ -152,7 +152,8 @@ public final class Scheduler {
     }
 
     private void scheduleRemote(Task<?> t) {
-        // A closed queue refuses it; the task stays in the registry and shutdown cancels it.
+        // A task being woken went pending before, so its worker tracks it: if the queue is
+        // closed, shutdown's sweep of the tracked tasks cancels it.
         if (inject.push(t)) {
             notifyWork();
         }
@@ -222,11 +223,8 @@ public final class Scheduler {
         }
         long deadline = System.nanoTime() + timeoutNanos;
         closed = true;
-        for (Task<?> t = inject.close(); t != null; ) {
-            Task<?> next = t.nextInQueue;
-            t.nextInQueue = null;
+        for (Task<?> t : inject.close()) {
             t.cancelIfIdle();
-            t = next;
         }
         boolean clean = true;
         for (Worker w : workers) {
