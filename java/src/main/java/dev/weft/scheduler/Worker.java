@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import dev.weft.io.Poller;
+import dev.weft.timer.TimerDriver;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,6 +55,7 @@ public final class Worker extends Thread {
     final LocalQueue local = new LocalQueue();
     final WorkerContext context;
     final WorkerCounters counters = new WorkerCounters();
+    private final TimerDriver timers;
 
     private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -74,6 +76,7 @@ public final class Worker extends Thread {
         this.context = new WorkerContext(this, scheduler.config.budget());
         this.rng = 0x9E3779B9 * (index + 1);
         this.lastPollNanos = System.nanoTime();
+        this.timers = new TimerDriver(scheduler.clock, this, this::runOnOwner);
         setDaemon(true);
     }
 
@@ -86,6 +89,11 @@ public final class Worker extends Thread {
     /** This worker's poller: register the sockets of tasks polled on this worker here. */
     public Poller poller() {
         return poller;
+    }
+
+    /** This worker's timers: a timer polled on this worker registers here (this thread only, except cancel). */
+    public TimerDriver timers() {
+        return timers;
     }
 
     /** Position of this worker in its scheduler, 0-based. */
@@ -118,7 +126,7 @@ public final class Worker extends Thread {
      * the timer wheel's next deadline belongs here; the poller watch (see class comment) caps it.
      */
     long parkTimeoutNanos() {
-        long timeout = -1; // no timers yet: wait until woken
+        long timeout = timers.parkTimeoutNanos(); // -1: no timer (or paused time): wait until woken
         long watch = scheduler.pollerWatchTimeout(this);
         if (watch > 0) {
             timeout = timeout < 0 ? watch : Math.min(timeout, watch);
@@ -279,6 +287,7 @@ public final class Worker extends Thread {
         if (any) {
             scheduler.notifyWork();
         }
+        counters.timersFired += timers.fireExpired();
     }
 
     /** Thief side: polls {@code victim}'s poller without blocking if it looks stalled. */
@@ -375,12 +384,19 @@ public final class Worker extends Thread {
         Idle idle = scheduler.idle;
         boolean wasSearching = searching;
         searching = false;
+        // Publishes this wheel's next deadline before announcing the park, so that the last
+        // worker to park sees every other's when it decides to jump paused time.
+        timers.parkTimeoutNanos();
         if (idle.announcePark(index, wasSearching) && scheduler.hasQueuedWork()) {
             scheduler.notifyWork(); // last searcher out: make sure nothing queued is stranded
         }
+        long timeout = parkTimeoutNanos();
+        if (scheduler.autoAdvancePausedTime(this)) {
+            timeout = 0; // paused time jumped to one of our own timers: fire it now
+        }
         counters.parks++;
         long t0 = System.nanoTime();
-        pollerTurn(parkTimeoutNanos(), true);
+        pollerTurn(timeout, true);
         scheduler.releasePollerWatch(this);
         counters.parkedNanos += System.nanoTime() - t0;
         if (idle.returnFromPark(index)) {
@@ -420,6 +436,7 @@ public final class Worker extends Thread {
             searching = false;
             scheduler.idle.stopSearching();
         }
+        timers.close();
         lifo = null;
         deferred.clear();
         inbox.clear();
