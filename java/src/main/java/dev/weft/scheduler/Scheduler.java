@@ -248,6 +248,10 @@ public final class Scheduler {
                 clean &= !w.isAlive();
             }
         }
+        // Workers that stopped may have overflowed tasks into the closed queue meanwhile.
+        for (Task<?> t : inject.close()) {
+            t.cancelIfIdle();
+        }
         for (Worker w : workers) {
             // Only a worker that ended may be swept: its list is its own until then.
             if (!w.isAlive()) {

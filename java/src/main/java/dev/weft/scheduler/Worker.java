@@ -116,7 +116,8 @@ public final class Worker extends Thread {
     /**
      * Runs {@code r} on this worker's thread at its next loop turn (waking it if parked). Safe
      * from any thread, including this one. An exception thrown by {@code r} is logged; the worker
-     * goes on. After shutdown, pending runnables are dropped.
+     * goes on. Runnables already queued when the runtime shuts down still run as the worker
+     * stops; ones offered after it stopped are never run.
      */
     public void runOnOwner(Runnable r) {
         if (r == null) {
@@ -513,7 +514,7 @@ public final class Worker extends Thread {
             searching = false;
             scheduler.idle.stopSearching();
         }
-        inbox.clear();
+        runInbox(); // hand-offs already made (closes, cancels) still run, on this thread
         for (;;) {
             Task<?> t = lifo;
             lifo = null;
