@@ -1,5 +1,6 @@
-/* Descriptor housekeeping: close, fcntl, and the trivial getpid used to time the binding itself. */
+/* Descriptor housekeeping (close, fcntl) and the trivial calls used to time a binding itself. */
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 #include "weft.h"
 
@@ -25,6 +26,13 @@ static jint process_id(JNIEnv *env, jclass cls) {
     return (jint)getpid();
 }
 
+/* The CPU this thread runs on: glibc answers from rseq or the vDSO, without entering the kernel. */
+static jint current_cpu(JNIEnv *env, jclass cls) {
+    (void)env; (void)cls;
+    int cpu = sched_getcpu();
+    return cpu < 0 ? -errno : cpu;
+}
+
 /* The address of a direct buffer's memory (0 for a heap buffer); Java caches it where it can. */
 static jlong buffer_address(JNIEnv *env, jclass cls, jobject buffer) {
     (void)cls;
@@ -35,6 +43,7 @@ static const JNINativeMethod methods[] = {
     { "close0", "(I)I", (void *)fd_close },
     { "fcntl0", "(III)I", (void *)fd_fcntl },
     { "getpid0", "()I", (void *)process_id },
+    { "schedGetcpu0", "()I", (void *)current_cpu },
     { "bufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)buffer_address },
 };
 

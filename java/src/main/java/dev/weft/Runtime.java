@@ -164,7 +164,7 @@ public final class Runtime implements AutoCloseable {
         try {
             for (;;) {
                 try {
-                    return scheduler.shutdown(timeout.toNanos());
+                    return scheduler.shutdown(saturatedNanos(timeout));
                 } catch (InterruptedException e) {
                     interrupted = true; // finish closing; re-assert the interrupt afterwards
                 }
@@ -173,6 +173,14 @@ public final class Runtime implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 2; // "forever", with room for deadline arithmetic
         }
     }
 

@@ -25,10 +25,10 @@ public final class RuntimeMetrics {
     private final int injectQueueDepth;
     private final int blockingThreads;
     private final int blockingQueueDepth;
-    private final int aliveTasks;
+    private final long aliveTasks;
 
     private RuntimeMetrics(String backend, List<WorkerMetrics> workers, int injectQueueDepth, int blockingThreads,
-                           int blockingQueueDepth, int aliveTasks) {
+                           int blockingQueueDepth, long aliveTasks) {
         this.backend = backend;
         this.workers = workers;
         this.injectQueueDepth = injectQueueDepth;
@@ -56,7 +56,7 @@ public final class RuntimeMetrics {
     public int blockingThreads() { return blockingThreads; }
     public int blockingQueueDepth() { return blockingQueueDepth; }
     /** Spawned tasks not yet ended. */
-    public int aliveTasks() { return aliveTasks; }
+    public long aliveTasks() { return aliveTasks; }
 
     public long polls() { return workers.stream().mapToLong(WorkerMetrics::polls).sum(); }
     public long steals() { return workers.stream().mapToLong(WorkerMetrics::steals).sum(); }

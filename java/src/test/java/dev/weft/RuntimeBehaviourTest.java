@@ -150,22 +150,18 @@ class RuntimeBehaviourTest {
     void yieldNowLetsOtherTasksRun() throws Exception {
         try (Runtime one = Runtime.builder().workers(1).threadNamePrefix("weft-test-one-").build()) {
             List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
-            Async<Void> a = Async.ready((Void) null).flatMap(v -> {
-                order.add("a1");
-                return Weft.yieldNow();
-            }).map(v -> {
-                order.add("a2");
-                return null;
-            });
             Async<Void> b = cx -> {
                 order.add("b");
                 return Poll.ready(null);
             };
-            // Both are spawned by one task, so both sit in the queue before either runs.
-            one.blockOn(Async.ready(0).flatMap(x -> {
-                JoinHandle<Void> ha = Weft.spawn(a);
-                JoinHandle<Void> hb = Weft.spawn(b);
-                return Async.all(List.of(ha, hb));
+            // a spawns b, then yields: b runs before a resumes, on the same single worker.
+            one.blockOn(Async.ready((Void) null).flatMap(v -> {
+                order.add("a1");
+                Weft.spawn(b);
+                return Weft.yieldNow();
+            }).map(v -> {
+                order.add("a2");
+                return null;
             }));
             assertEquals(List.of("a1", "b", "a2"), order);
         }

@@ -100,7 +100,7 @@ class ShutdownTest {
         for (JoinHandle<?> h : blocking) {
             assertTrue(h.isDone(), "blocking job ended (interrupted)");
         }
-        assertEquals(0, rt.metrics().aliveTasks());
+        assertEquals(0L, rt.metrics().aliveTasks());
     }
 
     @Test

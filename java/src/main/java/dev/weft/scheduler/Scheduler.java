@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The work-stealing scheduler: N {@link Worker}s, the {@link InjectQueue}, {@link Idle}, the
@@ -22,10 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads stays on that worker (see {@link Worker}); from any other thread it goes to the inject
  * queue and, if nobody is searching, one parked worker is woken ({@link Idle}).
  *
- * <p><b>Shutdown.</b> {@link #shutdown} closes the registry and inject queue (new spawns fail),
- * flags the workers, wakes them and joins them (each closes its own poller), then cancels every
- * task still alive (none is being polled any more), and shuts the blocking pool down; all within
- * the timeout.
+ * <p><b>Shutdown.</b> {@link #shutdown} flags the scheduler closed (new spawns fail), closes the
+ * inject queue and cancels what it held, wakes and joins the workers (each cancels what its
+ * queues hold and closes its own poller), then cancels every task that went pending and has not
+ * ended (each worker tracks those: see {@link Worker#track}), and shuts the blocking pool down;
+ * all within the timeout. A task is cancelled only while nobody polls it.
  *
  * <p>Thread-safety: every public method is safe from any thread.
  */
@@ -37,10 +39,11 @@ public final class Scheduler {
     final InjectQueue inject = new InjectQueue();
     final Idle idle;
     final Clock clock;
-    private final TaskRegistry registry;
     private final BlockingPool blocking;
     private final AtomicInteger pollerWatch = new AtomicInteger(-1);
-    private final AtomicInteger outsideSpawns = new AtomicInteger();
+    /** Spawns and ends counted off the workers (on workers: plain per-worker counters). */
+    private final AtomicLong spawnedElsewhere = new AtomicLong();
+    private final AtomicLong endedElsewhere = new AtomicLong();
     private final long startNanos = System.nanoTime();
     private volatile boolean closed;
     private volatile Object facade;
@@ -57,7 +60,6 @@ public final class Scheduler {
         this.clock = Objects.requireNonNull(clock, "clock");
         int n = config.workers();
         this.idle = new Idle(n);
-        this.registry = new TaskRegistry(n);
         this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingCap(), config.blockingKeepAliveNanos());
         this.workers = new Worker[n];
         List<Poller> opened = new ArrayList<>();
@@ -118,17 +120,21 @@ public final class Scheduler {
      */
     public <T> JoinHandle<T> spawn(Async<T> async) {
         Objects.requireNonNull(async, "async");
-        Task<T> t = new Task<>(async, this);
-        Thread th = Thread.currentThread();
-        Worker w = th instanceof Worker wk && wk.scheduler == this ? wk : null;
-        int shard = w != null ? w.index() : outsideSpawns.getAndIncrement();
-        if (!registry.add(t, shard)) {
+        if (closed) {
             throw new IllegalStateException("runtime is closed: spawn refused");
         }
-        if (w != null) {
-            w.spawnLocal(t);
+        Task<T> t = new Task<>(async, this);
+        Thread th = Thread.currentThread();
+        if (th instanceof Worker w && w.scheduler == this) {
+            w.counters.spawned++;
+            w.spawnLocal(t); // a worker still running cancels its queue when it stops
         } else {
-            scheduleRemote(t);
+            spawnedElsewhere.getAndIncrement();
+            if (!inject.push(t)) {
+                t.cancelIfIdle(); // lost a race with shutdown: the handle reports cancelled
+            } else {
+                notifyWork();
+            }
         }
         return t;
     }
@@ -156,7 +162,8 @@ public final class Scheduler {
     }
 
     private void scheduleRemote(Task<?> t) {
-        // A closed queue refuses it; the task stays in the registry and shutdown cancels it.
+        // A task being woken went pending before, so its worker tracks it: if the queue is
+        // closed, shutdown's sweep of the tracked tasks cancels it.
         if (inject.push(t)) {
             notifyWork();
         }
@@ -245,8 +252,13 @@ public final class Scheduler {
         pollerWatch.compareAndSet(w.index(), -1);
     }
 
-    void taskEnded(Task<?> t, boolean cancelled) {
-        registry.remove(t);
+    /** Counts a task's end, for the alive-tasks metric. */
+    void taskEnded() {
+        if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
+            w.counters.ended++;
+        } else {
+            endedElsewhere.getAndIncrement();
+        }
     }
 
     void reportCancelFailure(Task<?> t, Throwable error) {
@@ -264,8 +276,9 @@ public final class Scheduler {
         }
         long deadline = System.nanoTime() + timeoutNanos;
         closed = true;
-        registry.close();
-        inject.close();
+        for (Task<?> t : inject.close()) {
+            t.cancelIfIdle();
+        }
         boolean clean = true;
         for (Worker w : workers) {
             w.unpark();
@@ -288,9 +301,14 @@ public final class Scheduler {
                 clean &= !w.isAlive();
             }
         }
-        for (Task<?> t : registry.drain()) {
-            if (!t.cancelIfIdle() && !t.isDone()) {
-                clean = false; // still being polled by a stuck worker
+        // Workers that stopped may have overflowed tasks into the closed queue meanwhile.
+        for (Task<?> t : inject.close()) {
+            t.cancelIfIdle();
+        }
+        for (Worker w : workers) {
+            // Only a worker that ended may be swept: its list is its own until then.
+            if (!w.isAlive()) {
+                clean &= w.cancelTracked() == 0;
             }
         }
         clean &= blocking.shutdown(deadline);
@@ -323,8 +341,13 @@ public final class Scheduler {
         return blocking.queueDepth();
     }
 
-    public int aliveTasks() {
-        return registry.size();
+    /** Tasks spawned and not yet ended (approximate while running). */
+    public long aliveTasks() {
+        long n = spawnedElsewhere.get() - endedElsewhere.get();
+        for (Worker w : workers) {
+            n += w.counters.spawned - w.counters.ended;
+        }
+        return Math.max(0, n);
     }
 
     public long uptimeNanos() {

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A spawned task: the one object per spawn. It is at once the user's {@link dev.weft.task.JoinHandle},
  * the task's {@link Waker}, and the entry that run queues hold (the inject queue links tasks
- * through {@link #nextInQueue}; the registry of live tasks through {@link #prevLive}/{@link #nextLive}).
+ * through {@link #nextInQueue}; a worker's list of tasks that went pending through
+ * {@link #nextTracked}, so shutdown can cancel tasks no queue holds).
  *
  * <p><b>State word</b> (changed only by CAS):
  * <pre>
@@ -58,12 +59,15 @@ final class Task<T> extends Completion<T> implements Waker {
     private Async<T> future;
     final Scheduler scheduler;
 
-    /** Inject-queue link; guarded by the inject queue's lock. */
+    /** Inject-queue link (accessed through the inject queue's VarHandle, or by a local queue's owner building an overflow batch). */
     Task<?> nextInQueue;
-    /** Live-task registry links and shard; guarded by that shard's lock. */
-    Task<?> prevLive;
-    Task<?> nextLive;
-    int shard;
+    /**
+     * Link in the tracking list of the worker that first saw this task go pending; written by
+     * that worker only (see {@link Worker#track}). {@code tracked} is read and written only by
+     * the thread holding RUNNING.
+     */
+    Task<?> nextTracked;
+    boolean tracked;
 
     /** A new task, already NOTIFIED: the caller queues it exactly once. */
     Task(Async<T> future, Scheduler scheduler) {
@@ -126,6 +130,12 @@ final class Task<T> extends Completion<T> implements Waker {
         if (p.isReady()) {
             finish(valueOutcome(p.value()));
             return;
+        }
+        if (!tracked) {
+            // First time pending: from now on no queue may hold it, so shutdown must find it.
+            // Done while we still hold RUNNING: nobody else touches the task meanwhile.
+            tracked = true;
+            w.track(this);
         }
         s = state;
         for (;;) {
@@ -201,8 +211,9 @@ final class Task<T> extends Completion<T> implements Waker {
         }
     }
 
-    /** Called by the thread holding RUNNING: marks the task COMPLETE, drops the future, tells the joiners. */
+    /** Called by the thread holding RUNNING: records the outcome, marks the task COMPLETE, tells the joiners. */
     private void finish(Object outcome) {
+        setOutcome(outcome);
         int s = state;
         for (;;) {
             int witness = (int) STATE.compareAndExchange(this, s, (s & ~RUNNING) | COMPLETE);
@@ -212,8 +223,13 @@ final class Task<T> extends Completion<T> implements Waker {
             s = witness;
         }
         future = null;
-        scheduler.taskEnded(this, outcome == CANCELLED_OUTCOME);
-        publish(outcome);
+        scheduler.taskEnded();
+        wakeWaiters();
+    }
+
+    @Override
+    boolean ended() {
+        return (state & COMPLETE) != 0;
     }
 
     /** The user's computation, for diagnostics (null once done). */

@@ -15,19 +15,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>run the inbox (work other threads handed to this thread with {@link #runOnOwner});</li>
  *   <li>every {@code eventInterval} ticks, poll the own poller without blocking
- *       ({@link #pollerTurn}), so sockets are served even under a backlog;</li>
+ *       ({@link #pollerTurn}), so sockets are served even under a backlog; but not more often
+ *       than every 50 microseconds: with tasks of tens of nanoseconds, 61 ticks would make the
+ *       syscall the main cost (measured: yield_many spent about a third of its time there);</li>
  *   <li>take a task: every {@code globalQueueInterval} ticks the inject queue first (fairness);
  *       then the LIFO slot (at most {@code lifoLimit} times in a row), the local queue, a batch
  *       from the inject queue; run it;</li>
  *   <li>nothing local: if tasks wait in the deferred list, do a non-blocking poller turn (which
- *       re-queues them) and loop;</li>
+ *       re-queues them; if the last turn is less than 50 microseconds old, that one counts) and
+ *       loop;</li>
  *   <li>search: steal half of a peer's queue, take from the inject queue, or poll a stalled
  *       peer's poller (see below);</li>
  *   <li>park: block in the own poller ({@link Idle} explains how no wake is lost).</li>
  * </ol>
  *
- * <p><b>Where wakes go.</b> A wake on this thread while this worker polls a task goes to the
- * LIFO slot (the previous occupant moves to the queue's back): message passing runs at once. Any
+ * <p><b>Where wakes go.</b> A wake or a spawn on this thread while this worker polls a task goes
+ * to the LIFO slot (the previous occupant moves to the queue's back, and only then is another
+ * worker woken to steal): message passing runs at once. Any
  * other wake on this thread (a poller turn, including a stolen one) goes to the back of the local
  * queue. A task woken while it runs, a yield and a spent budget all go to the back (the last two
  * only after the next poller turn).
@@ -48,6 +52,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Worker extends Thread {
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    /** Least time between a busy worker's non-blocking poller turns (see the loop). */
+    static final long MIN_EVENT_TURN_GAP_NANOS = 50_000;
 
     final Scheduler scheduler;
     private final int index;
@@ -62,10 +68,17 @@ public final class Worker extends Thread {
     private final AtomicBoolean pollPermit = new AtomicBoolean();
     private volatile long lastPollNanos;
 
+    /** Tasks that went pending while polled here (see {@link #track}); this thread only. */
+    private Task<?> tracked;
+    private int trackedCount;
+    private int pruneAt = 64;
+
     private Task<?> lifo;
     private int lifoStreak;
     private boolean searching;
-    private int tick;
+    /** Ticks left until the next non-blocking poller turn / inject-queue-first turn (no division on the hot path). */
+    private int untilEventTurn;
+    private int untilInjectFirst;
     private int rng;
 
     Worker(Scheduler scheduler, int index, Poller poller, String name) {
@@ -76,6 +89,8 @@ public final class Worker extends Thread {
         this.context = new WorkerContext(this, scheduler.config.budget());
         this.rng = 0x9E3779B9 * (index + 1);
         this.lastPollNanos = System.nanoTime();
+        this.untilEventTurn = scheduler.config.eventInterval();
+        this.untilInjectFirst = scheduler.config.globalQueueInterval();
         this.timers = new TimerDriver(scheduler.clock, this, this::runOnOwner);
         setDaemon(true);
     }
@@ -109,7 +124,8 @@ public final class Worker extends Thread {
     /**
      * Runs {@code r} on this worker's thread at its next loop turn (waking it if parked). Safe
      * from any thread, including this one. An exception thrown by {@code r} is logged; the worker
-     * goes on. After shutdown, pending runnables are dropped.
+     * goes on. Runnables already queued when the runtime shuts down still run as the worker
+     * stops; ones offered after it stopped are never run.
      */
     public void runOnOwner(Runnable r) {
         if (r == null) {
@@ -146,12 +162,16 @@ public final class Worker extends Thread {
     private void loop() {
         final SchedulerConfig cfg = scheduler.config;
         while (!scheduler.isClosed()) {
-            tick++;
             if (!inbox.isEmpty()) {
                 runInbox();
             }
-            if (tick % cfg.eventInterval() == 0) {
-                pollerTurn(0, false);
+            if (--untilEventTurn <= 0) {
+                untilEventTurn = cfg.eventInterval();
+                // Under a backlog of short tasks 61 ticks pass in a few microseconds; a syscall
+                // that often would cost more than the tasks. Sockets wait at most this gap.
+                if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
+                    pollerTurn(0, false);
+                }
             }
             Task<?> t = nextTask(cfg);
             if (t != null) {
@@ -162,7 +182,12 @@ public final class Worker extends Thread {
                 continue;
             }
             if (!deferred.isEmpty()) {
-                pollerTurn(0, true);
+                // Deferred tasks run after a poller turn; one taken within the gap counts.
+                if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
+                    pollerTurn(0, true);
+                } else {
+                    requeueDeferred();
+                }
                 continue;
             }
             t = search();
@@ -177,8 +202,11 @@ public final class Worker extends Thread {
     private Task<?> nextTask(SchedulerConfig cfg) {
         InjectQueue inject = scheduler.inject;
         Task<?> t;
-        if (tick % cfg.globalQueueInterval() == 0 && (t = inject.pop()) != null) {
-            return t;
+        if (--untilInjectFirst <= 0) {
+            untilInjectFirst = cfg.globalQueueInterval();
+            if ((t = inject.pop()) != null) {
+                return t;
+            }
         }
         if (lifo != null) {
             t = lifo;
@@ -223,10 +251,13 @@ public final class Worker extends Thread {
         scheduler.notifyWork();
     }
 
-    /** A task spawned on this thread: back of the local queue. */
+    /**
+     * A task spawned on this thread: like a wake, it takes the LIFO slot when spawned from a poll
+     * (a spawned task usually consumes what its spawner just made; and a chain of spawns then
+     * wakes no other worker), else the back of the local queue.
+     */
     void spawnLocal(Task<?> t) {
-        pushLocal(t);
-        scheduler.notifyWork();
+        scheduleLocal(t);
     }
 
     /** A task woken while it ran: back of the local queue. */
@@ -278,6 +309,12 @@ public final class Worker extends Thread {
      * expired entries here.
      */
     private void afterPollerTurn() {
+        requeueDeferred();
+        counters.timersFired += timers.fireExpired();
+    }
+
+    /** Moves the deferred tasks (yields, spent budgets) to the back of the local queue. */
+    private void requeueDeferred() {
         Task<?> t;
         boolean any = false;
         while ((t = deferred.poll()) != null) {
@@ -287,7 +324,6 @@ public final class Worker extends Thread {
         if (any) {
             scheduler.notifyWork();
         }
-        counters.timersFired += timers.fireExpired();
     }
 
     /** Thief side: polls {@code victim}'s poller without blocking if it looks stalled. */
@@ -430,18 +466,85 @@ public final class Worker extends Thread {
         poller.wakeup();
     }
 
-    /** Called on this thread when the loop ends: drops queued work and closes the poller. */
+    /**
+     * Remembers a task that went pending here for the first time, so that shutdown can cancel it
+     * even if no queue holds it then. The list is singly linked through {@link Task#nextTracked}
+     * and touched only by this thread (and, after this thread ended, by shutdown), so adding
+     * costs two plain writes. Ended tasks are unlinked in a sweep each time the list has doubled
+     * since the last one: amortized O(1) per task, and the list stays within twice the number of
+     * pending tasks tracked here (ended tasks hold no future: it is dropped when they end).
+     */
+    void track(Task<?> t) {
+        t.nextTracked = tracked;
+        tracked = t;
+        if (++trackedCount >= pruneAt) {
+            pruneTracked();
+        }
+    }
+
+    private void pruneTracked() {
+        Task<?> head = null;
+        Task<?> tail = null;
+        int n = 0;
+        for (Task<?> t = tracked; t != null; ) {
+            Task<?> next = t.nextTracked;
+            t.nextTracked = null;
+            if ((t.state() & Task.COMPLETE) == 0) {
+                if (tail == null) {
+                    head = t;
+                } else {
+                    tail.nextTracked = t;
+                }
+                tail = t;
+                n++;
+            }
+            t = next;
+        }
+        tracked = head;
+        trackedCount = n;
+        pruneAt = Math.max(64, 2 * n);
+    }
+
+    /**
+     * Shutdown, after this thread ended (its termination happens-before the caller's join):
+     * cancels every tracked task not being polled. Returns how many were still running.
+     */
+    int cancelTracked() {
+        int stuck = 0;
+        for (Task<?> t = tracked; t != null; t = t.nextTracked) {
+            if (!t.cancelIfIdle() && (t.state() & Task.COMPLETE) == 0) {
+                stuck++;
+            }
+        }
+        tracked = null;
+        trackedCount = 0;
+        return stuck;
+    }
+
+    /**
+     * Called on this thread when the loop ends: cancels the tasks queued here (cancelling one may
+     * wake others onto this worker, hence the loop) and closes the poller.
+     */
     private void exit() {
         if (searching) {
             searching = false;
             scheduler.idle.stopSearching();
         }
-        timers.close();
-        lifo = null;
-        deferred.clear();
-        inbox.clear();
-        while (local.pop() != null) {
-            // queued tasks stay in the live registry; shutdown cancels them there
+        timers.close(); // later cancels from other threads no longer hand entries to this thread
+        runInbox(); // hand-offs already made (closes, cancels) still run, on this thread
+        for (;;) {
+            Task<?> t = lifo;
+            lifo = null;
+            if (t == null) {
+                t = deferred.poll();
+            }
+            if (t == null) {
+                t = local.pop();
+            }
+            if (t == null) {
+                break;
+            }
+            t.cancelIfIdle();
         }
         while (!pollPermit.compareAndSet(false, true)) {
             Thread.onSpinWait();

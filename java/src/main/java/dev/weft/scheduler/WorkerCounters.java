@@ -27,6 +27,9 @@ public final class WorkerCounters {
     long budgetYields;
     /** Timers fired by this worker's wheel. */
     long timersFired;
+    /** Tasks spawned on this worker, and tasks that ended here (for the alive count). */
+    long spawned;
+    long ended;
     /** Nanoseconds spent parked (busy time = uptime - this). */
     long parkedNanos;
 

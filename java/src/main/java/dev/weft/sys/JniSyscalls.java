@@ -84,6 +84,7 @@ public final class JniSyscalls implements Syscalls {
     @Override public int close(int fd) { return close0(fd); }
     @Override public int fcntl(int fd, int cmd, int arg) { return fcntl0(fd, cmd, arg); }
     @Override public int getpid() { return getpid0(); }
+    @Override public int schedGetcpu() { return schedGetcpu0(); }
 
     // The natives, registered by JNI_OnLoad under the names in native/src/*.c.
     private static native int epollCreate0();
@@ -113,5 +114,6 @@ public final class JniSyscalls implements Syscalls {
     private static native int close0(int fd);
     private static native int fcntl0(int fd, int cmd, int arg);
     private static native int getpid0();
+    private static native int schedGetcpu0();
     private static native long bufferAddress(ByteBuffer buffer);
 }

@@ -23,6 +23,11 @@ import jnr.ffi.types.ssize_t;
  * struct by pointer from values ({@code epoll_ctl}, the eventfd read) use an 16-byte
  * per-thread scratch area.
  *
+ * <p>No bound function takes six arguments: jnr-ffi 2.2.17's x86-64 machine-code stubs pass a
+ * six-argument {@code sendto(int, long, long, int, long, int)} wrongly (it fails with EINVAL
+ * unless {@code -Djnr.ffi.x86asm.enabled=false}), so datagrams go through {@code sendmsg} /
+ * {@code recvmsg}, whose {@code msghdr} {@link Posix} builds for both bindings.
+ *
  * <p>Thread-safety: safe from any thread.
  */
 public final class JnrSyscalls implements Syscalls {
@@ -30,6 +35,7 @@ public final class JnrSyscalls implements Syscalls {
     /** The libc functions, as jnr-ffi binds them. Pointers are {@code long} addresses. */
     public interface LibC {
         @IgnoreError int getpid();
+        @IgnoreError int sched_getcpu();
         @IgnoreError long __errno_location();
         @IgnoreError int epoll_create1(int flags);
         @IgnoreError int epoll_ctl(int epfd, int op, int fd, long event);
@@ -288,4 +294,5 @@ public final class JnrSyscalls implements Syscalls {
     }
 
     @Override public int getpid() { return libc.getpid(); }
+    @Override public int schedGetcpu() { return check(libc.sched_getcpu()); }
 }

@@ -108,4 +108,11 @@ public interface Syscalls {
 
     /** {@code getpid()}: the cheapest call there is, used to time the binding itself. */
     int getpid();
+
+    /**
+     * {@code sched_getcpu()}: the CPU this thread runs on, answered by glibc from rseq or the
+     * vDSO without entering the kernel; so its cost is the binding's own overhead, which the
+     * benchmarks time with it.
+     */
+    int schedGetcpu();
 }

@@ -1,0 +1,301 @@
+package dev.weft.bench.scheduler;
+
+import dev.weft.Runtime;
+import dev.weft.Weft;
+import dev.weft.sync.Oneshot;
+import dev.weft.task.Async;
+import dev.weft.task.Context;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Poll;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scheduler workloads (after Tokio's runtime benchmarks), each on a 2-worker Weft runtime and on a
+ * 2-thread {@link ForkJoinPool} written the way FJP is normally used, in the same JVM and run:
+ * <ul>
+ *   <li>spawn_many_local: one task spawns 10,000 no-op tasks; wait until all ran;</li>
+ *   <li>spawn_many_remote_idle: 10,000 tasks spawned from outside; await every handle;</li>
+ *   <li>yield_many: 200 tasks that yield 1,000 times each;</li>
+ *   <li>chained_spawn: a chain of 1,000 tasks, each spawning the next;</li>
+ *   <li>ping_pong: 1,000 pairs of tasks exchanging a ping and a pong through oneshot channels
+ *       (Weft: {@code dev.weft.sync.Oneshot}; FJP: {@code CompletableFuture}s completed on the pool).</li>
+ * </ul>
+ * Method names are {@code <workload>_<weft|fjp>}; scripts/bench.d/scheduler.sh pairs them.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class SchedulerBench {
+    static final int SPAWN_MANY = 10_000;
+    static final int YIELD_TASKS = 200;
+    static final int YIELDS = 1_000;
+    static final int CHAIN = 1_000;
+    static final int PAIRS = 1_000;
+
+    Runtime rt;
+    ForkJoinPool fjp;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        rt = Runtime.builder().workers(Integer.getInteger("weft.bench.workers", 2)).threadNamePrefix("bench-weft-").build();
+        fjp = new ForkJoinPool(Integer.getInteger("weft.bench.workers", 2));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        rt.close();
+        fjp.shutdown();
+        fjp.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Counts down; the last one opens the latch. */
+    static final class Countdown {
+        final AtomicInteger left;
+        final CountDownLatch done = new CountDownLatch(1);
+
+        Countdown(int n) {
+            left = new AtomicInteger(n);
+        }
+
+        void one() {
+            if (left.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        }
+
+        void await() throws InterruptedException {
+            done.await();
+        }
+    }
+
+    // ---- spawn_many_local ----
+
+    @Benchmark
+    public void spawn_many_local_weft() throws InterruptedException {
+        Countdown c = new Countdown(SPAWN_MANY);
+        rt.spawn(cx -> {
+            for (int i = 0; i < SPAWN_MANY; i++) {
+                Weft.spawn(cx2 -> {
+                    c.one();
+                    return Poll.ready(null);
+                });
+            }
+            return Poll.ready(null);
+        });
+        c.await();
+    }
+
+    @Benchmark
+    public void spawn_many_local_fjp() throws InterruptedException {
+        Countdown c = new Countdown(SPAWN_MANY);
+        fjp.execute(() -> {
+            for (int i = 0; i < SPAWN_MANY; i++) {
+                ForkJoinTask.adapt(c::one).fork();
+            }
+        });
+        c.await();
+    }
+
+    // ---- spawn_many_remote_idle ----
+
+    @Benchmark
+    public void spawn_many_remote_idle_weft() throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        JoinHandle<Object>[] hs = new JoinHandle[SPAWN_MANY];
+        for (int i = 0; i < SPAWN_MANY; i++) {
+            hs[i] = rt.spawn(cx -> Poll.ready(null));
+        }
+        for (JoinHandle<Object> h : hs) {
+            h.join();
+        }
+    }
+
+    @Benchmark
+    public void spawn_many_remote_idle_fjp() throws Exception {
+        Future<?>[] fs = new Future<?>[SPAWN_MANY];
+        for (int i = 0; i < SPAWN_MANY; i++) {
+            fs[i] = fjp.submit(() -> null);
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+    }
+
+    // ---- yield_many ----
+
+    /** Yields {@code YIELDS} times, then counts down. */
+    static final class Yielder implements Async<Void> {
+        final Countdown c;
+        int left = YIELDS;
+
+        Yielder(Countdown c) {
+            this.c = c;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (--left > 0) {
+                cx.deferWake();
+                return Poll.pending();
+            }
+            c.one();
+            return Poll.ready(null);
+        }
+    }
+
+    @Benchmark
+    public void yield_many_weft() throws InterruptedException {
+        Countdown c = new Countdown(YIELD_TASKS);
+        for (int i = 0; i < YIELD_TASKS; i++) {
+            rt.spawn(new Yielder(c));
+        }
+        c.await();
+    }
+
+    /** FJP's yield: the task re-submits itself to the pool (to the back of its worker's queue). */
+    static final class FjpYielder implements Runnable {
+        final ForkJoinPool pool;
+        final Countdown c;
+        int left = YIELDS;
+
+        FjpYielder(ForkJoinPool pool, Countdown c) {
+            this.pool = pool;
+            this.c = c;
+        }
+
+        @Override
+        public void run() {
+            if (--left > 0) {
+                pool.execute(this);
+            } else {
+                c.one();
+            }
+        }
+    }
+
+    @Benchmark
+    public void yield_many_fjp() throws InterruptedException {
+        Countdown c = new Countdown(YIELD_TASKS);
+        for (int i = 0; i < YIELD_TASKS; i++) {
+            fjp.execute(new FjpYielder(fjp, c));
+        }
+        c.await();
+    }
+
+    // ---- chained_spawn ----
+
+    static Async<Void> chain(int n, CountDownLatch done) {
+        return cx -> {
+            if (n == 0) {
+                done.countDown();
+            } else {
+                Weft.spawn(chain(n - 1, done));
+            }
+            return Poll.ready(null);
+        };
+    }
+
+    @Benchmark
+    public void chained_spawn_weft() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        rt.spawn(chain(CHAIN, done));
+        done.await();
+    }
+
+    static Runnable fjpChain(ForkJoinPool pool, int n, CountDownLatch done) {
+        return () -> {
+            if (n == 0) {
+                done.countDown();
+            } else {
+                pool.execute(fjpChain(pool, n - 1, done));
+            }
+        };
+    }
+
+    @Benchmark
+    public void chained_spawn_fjp() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        fjp.execute(fjpChain(fjp, CHAIN, done));
+        done.await();
+    }
+
+    // ---- ping_pong ----
+
+    /** One pair: spawns the responder, sends the ping, awaits the pong. */
+    static final class Pinger implements Async<Void> {
+        final Countdown c;
+        Oneshot<Integer> pong;
+
+        Pinger(Countdown c) {
+            this.c = c;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) throws Exception {
+            if (pong == null) {
+                Oneshot<Integer> ping = new Oneshot<>();
+                pong = new Oneshot<>();
+                Oneshot<Integer> reply = pong;
+                Weft.spawn(ping.map(v -> reply.send(v + 1)));
+                ping.send(1);
+            }
+            if (pong.poll(cx).isPending()) {
+                return Poll.pending();
+            }
+            c.one();
+            return Poll.ready(null);
+        }
+    }
+
+    @Benchmark
+    public void ping_pong_weft() throws InterruptedException {
+        Countdown c = new Countdown(PAIRS);
+        rt.spawn(cx -> {
+            for (int i = 0; i < PAIRS; i++) {
+                Weft.spawn(new Pinger(c));
+            }
+            return Poll.ready(null);
+        });
+        c.await();
+    }
+
+    @Benchmark
+    public void ping_pong_fjp() throws InterruptedException {
+        Countdown c = new Countdown(PAIRS);
+        ForkJoinPool pool = fjp;
+        pool.execute(() -> {
+            for (int i = 0; i < PAIRS; i++) {
+                pool.execute(() -> {
+                    CompletableFuture<Integer> ping = new CompletableFuture<>();
+                    CompletableFuture<Integer> pong = new CompletableFuture<>();
+                    pool.execute(() -> ping.thenAcceptAsync(v -> pong.complete(v + 1), pool));
+                    ping.complete(1);
+                    pong.thenRunAsync(c::one, pool);
+                });
+            }
+        });
+        c.await();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.weft.net;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Backend;
+import dev.weft.Runtime;
+import dev.weft.sys.Bindings;
+import dev.weft.task.Async;
+import dev.weft.task.Context;
+import dev.weft.task.Poll;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/** What the net tests share: the backends to run against, runtimes, fd counts, small async helpers. */
+final class NetTesting {
+    static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+
+    private NetTesting() {
+    }
+
+    /** Every backend whose poller can watch sockets: JNI epoll when the build made libweft, jnr epoll always. */
+    static List<Backend> backends() {
+        List<Backend> all = new ArrayList<>();
+        if (Bindings.jniBuilt()) {
+            all.add(Backend.EPOLL_JNI);
+        }
+        all.add(Backend.EPOLL_JNR);
+        return all;
+    }
+
+    static Runtime runtime(Backend backend, int workers) {
+        return Runtime.builder().backend(backend).workers(workers).threadNamePrefix("net-test-" + backend + "-").build();
+    }
+
+    /**
+     * Opens what a test class's tests open lazily and keep for the process's life (the
+     * bindings; the JDK's own pre-close socket, made on a first socket close since JDK 25), then
+     * returns the fd count to hold the class to.
+     */
+    static long warmUpAndCountFds() {
+        for (Backend b : backends()) {
+            try (Runtime rt = runtime(b, 1)) {
+                rt.blockOn(Async.ready(null));
+            }
+        }
+        try {
+            java.nio.channels.SocketChannel.open().close();
+            new java.net.Socket().close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return openFds();
+    }
+
+    static long openFds() {
+        return Bindings.openFds();
+    }
+
+    /** Waits (bounded, 5 s) for the fd count to come back to {@code baseline}, then asserts it did. */
+    static void assertFdsBackTo(long baseline, String what) throws InterruptedException {
+        long now = openFds();
+        for (int i = 0; i < 100 && now > baseline; i++) {
+            Thread.sleep(50);
+            now = openFds();
+        }
+        assertTrue(now <= baseline, what + ": " + now + " fds open, baseline " + baseline + "; open now: " + describeFds());
+    }
+
+    /** Every open fd with what it points to, for a failure message. */
+    static String describeFds() {
+        StringBuilder sb = new StringBuilder();
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds.sorted()::iterator) {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    sb.append(fd.getFileName()).append("->").append(target).append(' ');
+                    if (target.startsWith("socket:[")) {
+                        String inode = target.substring(8, target.length() - 1);
+                        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp"}) {
+                            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                                String[] f = line.trim().split("\\s+");
+                                if (f.length > 9 && f[9].equals(inode)) {
+                                    sb.append("[").append(table).append(' ').append(f[1]).append(' ').append(f[2])
+                                            .append(" state ").append(f[3]).append("] ");
+                                }
+                            }
+                        }
+                    }
+                } catch (IOException gone) {
+                    sb.append(fd.getFileName()).append("->(closed) ");
+                }
+            }
+        } catch (IOException e) {
+            sb.append("(cannot list /proc/self/fd: ").append(e).append(')');
+        }
+        return sb.toString();
+    }
+
+    /** What {@code rt.blockOn} threw, unwrapped from its CompletionException. */
+    static Throwable failureOf(Runtime rt, Async<?> async) {
+        try {
+            rt.blockOn(async);
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected " + async + " to fail");
+    }
+
+    /** Reads exactly {@code dst.remaining()} bytes, failing on early end of stream. */
+    static Async<Void> readFully(TcpStream s, ByteBuffer dst) {
+        return cx -> {
+            while (dst.hasRemaining()) {
+                int n = s.pollRead(cx, dst);
+                if (n == TcpStream.PENDING) {
+                    return Poll.pending();
+                }
+                if (n == TcpStream.EOF) {
+                    throw new IOException("end of stream with " + dst.remaining() + " bytes still expected");
+                }
+            }
+            return Poll.ready(null);
+        };
+    }
+
+    /** Reads until end of stream, collecting what came. */
+    static Async<byte[]> readToEnd(TcpStream s) {
+        ByteBuffer chunk = ByteBuffer.allocate(4096);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        return (Context cx) -> {
+            while (true) {
+                chunk.clear();
+                int n = s.pollRead(cx, chunk);
+                if (n == TcpStream.PENDING) {
+                    return Poll.pending();
+                }
+                if (n == TcpStream.EOF) {
+                    return Poll.ready(all.toByteArray());
+                }
+                all.write(chunk.array(), 0, n);
+            }
+        };
+    }
+
+    /** An echo server task for one connection: echoes until end of stream, then closes (also when cancelled). */
+    static Async<Void> echo(TcpStream s) {
+        return new Echo(s);
+    }
+
+    private static final class Echo implements Async<Void> {
+        private final TcpStream s;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+
+        Echo(TcpStream s) {
+            this.s = s;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) throws IOException {
+            while (true) {
+                if (buf.position() > 0) {
+                    buf.flip();
+                    int w = s.pollWrite(cx, buf);
+                    buf.compact();
+                    if (w == TcpStream.PENDING) {
+                        return Poll.pending();
+                    }
+                    continue;
+                }
+                int r = s.pollRead(cx, buf);
+                if (r == TcpStream.PENDING) {
+                    return Poll.pending();
+                }
+                if (r == TcpStream.EOF) {
+                    s.close();
+                    return Poll.ready(null);
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Accepts forever, serving each connection with {@link #echo}; ends when the listener closes. */
+    static Async<Void> echoServer(TcpListener listener) {
+        return cx -> {
+            try {
+                TcpStream s;
+                while ((s = listener.pollAccept(cx)) != null) {
+                    dev.weft.Weft.spawn(echo(s));
+                }
+                return Poll.pending();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                return Poll.ready(null);
+            }
+        };
+    }
+}
