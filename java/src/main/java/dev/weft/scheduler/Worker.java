@@ -211,8 +211,8 @@ public final class Worker extends Thread {
         if (lifo != null) {
             t = lifo;
             lifo = null;
-            if (lifoStreak < cfg.lifoLimit()) {
-                lifoStreak++;
+            if (lifoStreak < cfg.lifoLimit() || local.isEmpty()) {
+                lifoStreak++; // (with nothing else queued here, running it now starves no one)
                 return t;
             }
             pushLocal(t); // ran enough in a row: to the back, behind the others
