@@ -173,7 +173,7 @@ final class InjectQueue {
         return next;
     }
 
-    /** Closes the queue and returns what was left in it. */
+    /** Closes the queue (again: idempotent) and returns what was left in it. */
     List<Task<?>> close() {
         closed = true;
         List<Task<?>> left = new ArrayList<>();
