@@ -101,8 +101,10 @@ public final class Mpsc<T> {
     // ---- receiving (one receiver) ----
 
     /**
-     * The next message if one is there now, else {@code null} (see {@link #isClosed()} to tell
-     * a closed channel from an empty one).
+     * The next message if one is there now, else {@code null}. If {@link #isClosed()} was
+     * already true before this call, a {@code null} means the channel is drained for good.
+     * (A send that has claimed its place but not finished storing is waited out: a few
+     * instructions.)
      */
     public T tryRecv() {
         T m = queue.takeWaiting();
@@ -259,18 +261,20 @@ public final class Mpsc<T> {
                 return Poll.pending();
             }
             for (;;) {
-                if (waiting != null) {
-                    if (waiting.poll(cx).isPending()) {
-                        return Poll.pending();
-                    }
-                    waiting = null;
-                }
                 if (offered()) {
+                    if (waiting != null) {
+                        // Woken for room (or not yet): pass any notification on.
+                        waiting.cancel();
+                        waiting = null;
+                    }
                     return Poll.ready(null);
                 }
-                // Full: register for room, then offer once more before sleeping.
-                waiting = room.notified();
+                if (waiting == null) {
+                    waiting = room.notified();
+                }
                 if (waiting.poll(cx).isPending()) {
+                    // Now registered (or out of budget, to be polled again). Offer once more:
+                    // room freed before the registration notified nobody.
                     if (offered()) {
                         waiting.cancel();
                         waiting = null;
@@ -278,7 +282,7 @@ public final class Mpsc<T> {
                     }
                     return Poll.pending();
                 }
-                waiting = null;
+                waiting = null; // notified of room: try again
             }
         }
 

@@ -4,7 +4,6 @@ import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.Poll;
 
-import java.util.Objects;
 import java.util.function.Function;
 
 /*
@@ -62,53 +61,7 @@ public final class Mutex<T> {
      * completes, fails, or is cancelled. The body must not close the guard itself.
      */
     public <R> Async<R> withLock(Function<? super Guard<T>, ? extends Async<R>> body) {
-        Objects.requireNonNull(body, "body");
-        Async<Guard<T>> locking = lock();
-        return new Async<>() {
-            private Guard<T> guard;
-            private Async<R> inner;
-
-            @Override
-            public Poll<R> poll(Context cx) throws Exception {
-                if (guard == null) {
-                    Poll<Guard<T>> p = locking.poll(cx);
-                    if (p.isPending()) {
-                        return Poll.pending();
-                    }
-                    guard = p.value();
-                    try {
-                        inner = Objects.requireNonNull(body.apply(guard), "body returned null");
-                    } catch (Throwable t) {
-                        guard.close();
-                        throw t;
-                    }
-                }
-                Poll<R> r;
-                try {
-                    r = inner.poll(cx);
-                } catch (Throwable t) {
-                    guard.close();
-                    throw t;
-                }
-                if (r.isReady()) {
-                    guard.close();
-                }
-                return r;
-            }
-
-            @Override
-            public void cancel() {
-                if (guard == null) {
-                    locking.cancel();
-                    return;
-                }
-                try {
-                    inner.cancel();
-                } finally {
-                    guard.close();
-                }
-            }
-        };
+        return new Scoped<>(lock(), Guard::close, body);
     }
 
     /** The held lock: access to the value until {@link #close()}, which unlocks (once). */

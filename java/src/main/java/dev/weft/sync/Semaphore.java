@@ -7,6 +7,8 @@ import dev.weft.task.Waker;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /*
  * A fair, asynchronous counting semaphore with multi-permit acquires and close.
@@ -107,6 +109,16 @@ public final class Semaphore {
     /** Same as {@code acquire(1)}. */
     public Async<Void> acquire() {
         return acquire(1);
+    }
+
+    /**
+     * Takes {@code n} permits, runs the {@code Async} that {@code body} makes, and gives the
+     * permits back once it completes, fails, or is cancelled (its task aborted): the form that
+     * cannot leak permits.
+     */
+    public <R> Async<R> withPermits(int n, Supplier<? extends Async<R>> body) {
+        Objects.requireNonNull(body, "body");
+        return new Scoped<Void, R>(acquire(n), ignored -> release(n), ignored -> body.get());
     }
 
     /** Adds {@code n} permits, handing them to waiters first, in order. */

@@ -78,6 +78,7 @@ class MutexTest {
         Mutex<int[]> m = new Mutex<>(new int[1]);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger cancelledWhileWaiting = new AtomicInteger();
         int threads = 4;
         int rounds = 20_000;
         int[] completed = new int[threads];
@@ -101,6 +102,7 @@ class MutexTest {
                         }
                         if (cancel) {
                             lock.cancel();
+                            cancelledWhileWaiting.incrementAndGet();
                             break;
                         }
                         LockSupport.parkNanos(50_000);
@@ -112,6 +114,7 @@ class MutexTest {
                         overlaps.incrementAndGet();
                     }
                     g.get()[0]++;
+                    Thread.yield(); // stay inside a moment, so others queue behind
                     inside.decrementAndGet();
                     g.close();
                     completed[id]++;
@@ -124,6 +127,7 @@ class MutexTest {
             th.join();
         }
         assertEquals(0, overlaps.get());
+        assertTrue(cancelledWhileWaiting.get() > 0, "the test must cancel waiting lockers");
         int total = 0;
         for (int c : completed) {
             total += c;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -100,17 +101,18 @@ class SemaphoreTest {
 
     @Test
     void permitsAreConservedUnderRandomCancellation() throws Exception {
-        int initial = 5;
+        int initial = 3;
         Semaphore s = new Semaphore(initial);
         int threads = 4;
         int rounds = 20_000;
         List<Thread> workers = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
+        AtomicInteger cancelledWhileWaiting = new AtomicInteger();
         for (int t = 0; t < threads; t++) {
             long seed = t;
             Thread th = new Thread(() -> {
                 try {
-                    churn(s, new SplittableRandom(seed), rounds);
+                    cancelledWhileWaiting.addAndGet(churn(s, new SplittableRandom(seed), rounds));
                 } catch (Throwable e) {
                     synchronized (failures) {
                         failures.add(e);
@@ -124,15 +126,20 @@ class SemaphoreTest {
             th.join();
         }
         assertEquals(List.of(), failures);
+        assertTrue(cancelledWhileWaiting.get() > 0, "the test must cancel waiting acquires");
         assertEquals(initial, s.availablePermits());
         assertTrue(s.tryAcquire(initial));
     }
 
-    /** Acquires 1..3 permits; sometimes cancels while (or after) waiting, otherwise holds and releases. */
-    private static void churn(Semaphore s, SplittableRandom rnd, int rounds) throws Exception {
+    /**
+     * Acquires 1..3 permits; sometimes cancels while (or after) waiting, otherwise holds and
+     * releases. Returns how many acquires it cancelled while they were pending.
+     */
+    private static int churn(Semaphore s, SplittableRandom rnd, int rounds) throws Exception {
         Thread self = Thread.currentThread();
         Waker waker = () -> LockSupport.unpark(self);
         Context cx = Context.of(waker);
+        int cancelled = 0;
         for (int i = 0; i < rounds; i++) {
             int n = 1 + rnd.nextInt(3);
             Async<Void> a = s.acquire(n);
@@ -145,14 +152,17 @@ class SemaphoreTest {
                 }
                 if (cancelEarly && spins > rnd.nextInt(3)) {
                     a.cancel();
+                    cancelled++;
                     break;
                 }
                 LockSupport.parkNanos(50_000);
             }
             if (acquired) {
+                Thread.yield(); // hold for a moment, so others queue behind
                 s.release(n);
             }
         }
+        return cancelled;
     }
 
     static <T> Poll<T> poll(Async<T> a, Context cx) {

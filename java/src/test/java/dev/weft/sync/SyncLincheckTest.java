@@ -21,7 +21,7 @@ class SyncLincheckTest {
 
     private static ModelCheckingOptions options(Class<?> spec) {
         return new ModelCheckingOptions()
-                .iterations(12)
+                .iterations(10)
                 .invocationsPerIteration(400)
                 .threads(2)
                 .actorsPerThread(3)
