@@ -59,7 +59,7 @@ for r in rows:
     name = r["benchmark"].rsplit(".", 2)
     bench = name[-2] + "." + name[-1]
     p = r.get("params", {})
-    key = p.get("channel") or p.get("impl")
+    key = p.get("channel") or p.get("store") or p.get("impl")
     raw = [x for it in r["primaryMetric"]["rawData"] for x in it]
     res[(bench, key)] = (statistics.median(raw), min(raw), max(raw))
 
