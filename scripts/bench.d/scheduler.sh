@@ -52,7 +52,11 @@ for b in data:
     pm = b["primaryMetric"]
     raw = [x for fork in pm["rawData"] for x in fork]
     alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
-    res.setdefault(work, {})[impl] = (statistics.median(raw), pm["scoreError"], pm["scoreUnit"], alloc)
+    try:
+        err = float(pm["scoreError"])  # "NaN" when too few iterations
+    except (TypeError, ValueError):
+        err = float("nan")
+    res.setdefault(work, {})[impl] = (statistics.median(raw), err, pm["scoreUnit"], alloc)
 rows = []
 hdr = "| workload | Weft median ± error | FJP median ± error | Weft/FJP | target | Weft B/task | FJP B/task |"
 sep = "|---|---|---|---|---|---|---|"

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@code spawnBlocking} job: its {@link dev.weft.task.JoinHandle} and the runnable a blocking
- * thread runs. States: QUEUED to RUNNING (a pool thread took it) or to DONE (aborted first, or
- * the pool shut down); RUNNING to DONE. An abort of a RUNNING job has no effect: blocking code
+ * thread runs. States: QUEUED to RUNNING (a pool thread took it, or an abort claimed it first, or
+ * the pool shut down), then RUNNING to DONE once the outcome is written. An abort of a RUNNING job has no effect: blocking code
  * cannot be stopped safely from outside (it is interrupted only when shutdown times out).
  *
  * <p>Thread-safety: every method is safe from any thread.
@@ -36,15 +36,23 @@ final class BlockingTask<T> extends Completion<T> implements Runnable {
         } catch (Throwable t) {
             outcome = new Failure(t);
         }
+        setOutcome(outcome);
         state.set(DONE);
-        publish(outcome);
+        wakeWaiters();
+    }
+
+    @Override
+    boolean ended() {
+        return state.get() == DONE;
     }
 
     @Override
     public void abort() {
-        if (state.compareAndSet(QUEUED, DONE)) {
+        if (state.compareAndSet(QUEUED, RUNNING)) { // claim it, so the outcome is ours to write
             job = null;
-            publish(CANCELLED_OUTCOME);
+            setOutcome(CANCELLED_OUTCOME);
+            state.set(DONE);
+            wakeWaiters();
         }
     }
 }

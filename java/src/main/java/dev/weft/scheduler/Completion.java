@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Algorithm.</b> {@code outcome} is {@code null} until the task ends, then the value (or
  * {@link #NULL_VALUE}), a {@link Failure}, or {@link #CANCELLED_OUTCOME}; it is written once, by
  * {@link #publish}. {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode}
- * stack, or {@link #DONE}. {@link #publish} writes the outcome, then, if there are waiters, swaps
- * {@code DONE} into {@code waiters} and wakes what it took. A waiter is added by CAS (never onto
+ * stack, or {@link #DONE}. The ending thread writes the outcome ({@link #setOutcome}), then the subclass's volatile
+ * state, then ({@link #wakeWaiters}), if there are waiters, swaps {@code DONE} into
+ * {@code waiters} and wakes what it took. A waiter is added by CAS (never onto
  * {@code DONE}) and the adder then re-reads the outcome. Invariant: either the publisher sees the
  * waiter, or the waiter sees the outcome; so no join is lost. A single waiter (the common case:
  * one task awaiting the handle) costs no allocation.
@@ -67,19 +68,32 @@ abstract class Completion<T> extends JoinHandle<T> {
         }
     }
 
-    private volatile Object outcome;
+    /** Plain: written before, and read after, the subclass's volatile end-of-task state. */
+    private Object outcome;
     private volatile Object waiters;
     private volatile CompletableFuture<T> future;
 
     /**
-     * Records the outcome and wakes every waiter. Called exactly once, by the one thread that
-     * ended the task (its subclass's state word makes that thread unique).
+     * Whether the task has ended: a volatile read of the subclass's state word, whose write
+     * (after {@link #setOutcome}) publishes the outcome.
      */
-    final void publish(Object result) {
+    abstract boolean ended();
+
+    /**
+     * Step 1 of ending, by the one thread that ends the task (its subclass's state word makes
+     * that thread unique): a plain write, published by the state write that follows.
+     */
+    final void setOutcome(Object result) {
         outcome = result;
-        // Dekker with addWaiter: we wrote outcome, then read waiters; a waiter CASes itself in,
-        // then reads outcome. So either we see the waiter or it sees the outcome. With no waiter
-        // (the common case) this costs no atomic read-modify-write.
+    }
+
+    /**
+     * Step 3 of ending, after the state write: wakes every waiter. Dekker with
+     * {@link #addWaiter}: we wrote the state, then read {@code waiters}; a waiter CASes itself
+     * in, then reads the state. So either we see the waiter or it sees the end. With no waiter
+     * (the common case) this costs no atomic read-modify-write.
+     */
+    final void wakeWaiters() {
         if (waiters == null) {
             return;
         }
@@ -95,13 +109,18 @@ abstract class Completion<T> extends JoinHandle<T> {
         }
     }
 
+    /** The outcome if the task ended, else null. */
+    private Object outcome() {
+        return ended() ? outcome : null;
+    }
+
     static Object valueOutcome(Object value) {
         return value == null ? NULL_VALUE : value;
     }
 
     /**
      * Adds {@code w} unless already present; returns false if the task is done. A caller that
-     * gets true must still re-read the outcome afterwards (see {@link #publish}).
+     * gets true must still re-read the outcome afterwards (see {@link #wakeWaiters}).
      */
     private boolean addWaiter(Waker w) {
         for (;;) {
@@ -149,10 +168,10 @@ abstract class Completion<T> extends JoinHandle<T> {
 
     @Override
     public final Poll<T> poll(Context cx) {
-        Object o = outcome;
+        Object o = outcome();
         if (o == null) {
             addWaiter(cx.waker());
-            o = outcome;
+            o = outcome();
             if (o == null) {
                 return Poll.pending();
             }
@@ -162,7 +181,7 @@ abstract class Completion<T> extends JoinHandle<T> {
 
     @Override
     public final T join() throws InterruptedException {
-        Object o = outcome;
+        Object o = outcome();
         if (o == null) {
             o = awaitOutcome(-1L);
         }
@@ -175,7 +194,7 @@ abstract class Completion<T> extends JoinHandle<T> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("join timeout must not be negative: " + timeout);
         }
-        Object o = outcome;
+        Object o = outcome();
         if (o == null) {
             long nanos = saturatedNanos(timeout);
             o = awaitOutcome(nanos);
@@ -204,7 +223,7 @@ abstract class Completion<T> extends JoinHandle<T> {
         addWaiter(() -> LockSupport.unpark(me));
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
         for (;;) {
-            Object o = outcome;
+            Object o = outcome();
             if (o != null) {
                 return o;
             }
@@ -225,12 +244,12 @@ abstract class Completion<T> extends JoinHandle<T> {
 
     @Override
     public final boolean isDone() {
-        return outcome != null;
+        return ended();
     }
 
     @Override
     public final boolean isCancelled() {
-        return outcome == CANCELLED_OUTCOME;
+        return outcome() == CANCELLED_OUTCOME;
     }
 
     @Override
@@ -243,7 +262,7 @@ abstract class Completion<T> extends JoinHandle<T> {
         if (!FUTURE.compareAndSet(this, null, created)) {
             return future;
         }
-        if (!addWaiter(() -> settle(created)) || outcome != null) {
+        if (!addWaiter(() -> settle(created)) || ended()) {
             settle(created); // completing a CompletableFuture twice is harmless
         }
         return created;
@@ -251,7 +270,7 @@ abstract class Completion<T> extends JoinHandle<T> {
 
     @SuppressWarnings("unchecked")
     private void settle(CompletableFuture<T> f) {
-        Object o = outcome;
+        Object o = outcome();
         if (o == NULL_VALUE) {
             f.complete(null);
         } else if (o == CANCELLED_OUTCOME) {
@@ -265,7 +284,7 @@ abstract class Completion<T> extends JoinHandle<T> {
 
     @Override
     public String toString() {
-        Object o = outcome;
+        Object o = outcome();
         String s = o == null ? "running" : o == CANCELLED_OUTCOME ? "cancelled" : o instanceof Failure ? "failed" : "completed";
         return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) + "[" + s + "]";
     }

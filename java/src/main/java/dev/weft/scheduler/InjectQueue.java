@@ -1,71 +1,102 @@
 package dev.weft.scheduler;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The runtime-wide queue for tasks scheduled from outside the workers (and for local-queue
- * overflow): a FIFO list linked through {@link Task#nextInQueue}, so queueing allocates nothing.
+ * overflow): a FIFO linked through {@link Task#nextInQueue}, so queueing allocates nothing.
  *
- * <p><b>Algorithm.</b> A lock guards {@code head}, {@code tail} and the links; {@code len} is
- * written under the lock and read without it, so the hot "is there anything?" check that every
- * idle worker makes is one volatile read and never touches the lock. Batches (an overflowing
- * local queue's half, a worker's take of {@code len / workers + 1}) cost one lock acquisition.
- * A closed queue accepts nothing more: its {@link #push} returns false.
+ * <p><b>Algorithm.</b> Producers never lock or wait: an intrusive multi-producer queue with a
+ * stub node (after Dmitry Vyukov's design). A push swaps itself into {@code tail} with one atomic
+ * exchange, then links the previous tail to itself with a release store. Consumers (workers)
+ * take a lock, so there is one consumer at a time, and walk from {@code head}. Between a
+ * producer's exchange and its link the chain is briefly cut; a consumer that meets the cut while
+ * {@code tail} shows more nodes waits for the link (spinning, then yielding), so a completed
+ * push is never missed. When the consumer would take the last node it first re-queues the stub,
+ * so {@code head} never runs past {@code tail}.
+ *
+ * <p><b>Length.</b> {@code len} is an atomic counter: incremented by a push after it links,
+ * decremented by a take. It is exact when the queue is quiet and a hint otherwise (the idle
+ * rescan and the batch size read it without the lock).
+ *
+ * <p><b>Closing.</b> {@link #close()} raises {@code closed} and drains the queue. A push racing
+ * with it still links its task but returns false (it re-reads {@code closed} after linking), and
+ * its caller must cancel the task itself: either the drain or the caller sees it.
  *
  * <p>Thread-safety: every method is safe from any thread.
  */
 final class InjectQueue {
-    private final ReentrantLock lock = new ReentrantLock();
-    private Task<?> head;
-    private Task<?> tail;
-    private volatile int len;
-    private boolean closed;
+    private static final VarHandle NEXT;
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            NEXT = l.findVarHandle(Task.class, "nextInQueue", Task.class);
+            TAIL = l.findVarHandle(InjectQueue.class, "tail", Task.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Task<?> stub = new Task<>(null, null);
+    private final ReentrantLock consumer = new ReentrantLock();
+    /** Oldest node (maybe the stub); consumer side, under {@code consumer}. */
+    private Task<?> head = stub;
+    @SuppressWarnings("unused") private long p1, p2, p3, p4, p5, p6, p7;
+    private volatile Task<?> tail = stub;
+    @SuppressWarnings("unused") private long q1, q2, q3, q4, q5, q6, q7;
+    private final AtomicInteger len = new AtomicInteger();
+    private volatile boolean closed;
 
     int len() {
-        return len;
+        return Math.max(0, len.get());
     }
 
     boolean isEmpty() {
-        return len == 0;
+        return len.get() <= 0;
     }
 
-    /** Appends {@code task}; false if the queue is closed (the task was not queued). */
+    /** Appends {@code task}. Returns false if the queue is closed: the caller must cancel the task. */
     boolean push(Task<?> task) {
-        task.nextInQueue = null;
         return pushBatch(task, task, 1);
     }
 
-    /** Appends the chain {@code first..last} of {@code n} tasks linked by {@code nextInQueue}. */
+    /**
+     * Appends the chain {@code first..last} of {@code n} tasks linked by {@code nextInQueue}.
+     * Returns false if the queue is closed: the caller must cancel those tasks.
+     */
     boolean pushBatch(Task<?> first, Task<?> last, int n) {
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            if (tail == null) {
-                head = first;
-            } else {
-                tail.nextInQueue = first;
-            }
-            tail = last;
-            last.nextInQueue = null;
-            len = len + n;
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        link(first, last);
+        len.getAndAdd(n);
+        return !closed;
+    }
+
+    private void link(Task<?> first, Task<?> last) {
+        NEXT.set(last, null);
+        Task<?> prev = (Task<?>) TAIL.getAndSet(this, last);
+        NEXT.setRelease(prev, first);
     }
 
     /** Takes the oldest task, or null. */
     Task<?> pop() {
-        if (len == 0) {
+        if (len.get() <= 0) {
             return null;
         }
-        lock.lock();
+        consumer.lock();
         try {
-            return unlink();
+            Task<?> t = take();
+            if (t != null) {
+                len.getAndDecrement();
+            }
+            return t;
         } finally {
-            lock.unlock();
+            consumer.unlock();
         }
     }
 
@@ -74,71 +105,87 @@ final class InjectQueue {
      * {@code dst} (owned by the caller, with room for them). Null when empty.
      */
     Task<?> popInto(int max, LocalQueue dst) {
-        if (len == 0 || max <= 0) {
+        if (len.get() <= 0 || max <= 0) {
             return null;
         }
-        Task<?> first;
-        Task<?> chain;
-        int taken;
-        lock.lock();
+        consumer.lock();
         try {
-            first = unlink();
+            Task<?> first = take();
             if (first == null) {
                 return null;
             }
-            chain = head;
-            taken = 0;
-            Task<?> end = null;
-            for (Task<?> t = head; t != null && taken < max - 1; t = t.nextInQueue) {
-                end = t;
-                taken++;
+            int taken = 1;
+            for (Task<?> t; taken < max && (t = take()) != null; taken++) {
+                dst.push(t, this);
             }
-            if (taken > 0) {
-                head = end.nextInQueue;
-                if (head == null) {
-                    tail = null;
+            len.getAndAdd(-taken);
+            return first;
+        } finally {
+            consumer.unlock();
+        }
+    }
+
+    /** Under the consumer lock: unlinks the oldest task, or returns null if there is none. */
+    private Task<?> take() {
+        Task<?> h = head;
+        Task<?> next = (Task<?>) NEXT.getAcquire(h);
+        if (h == stub) {
+            if (next == null) {
+                if (tail == stub) {
+                    return null; // truly empty
                 }
-                end.nextInQueue = null;
-                len = len - taken;
+                next = awaitLink(h); // a producer swapped tail but has not linked yet
+            }
+            head = next;
+            h = next;
+            next = (Task<?>) NEXT.getAcquire(h);
+        }
+        if (next != null) {
+            head = next;
+            NEXT.set(h, null);
+            return h;
+        }
+        if (h != tail) {
+            next = awaitLink(h); // more nodes behind a cut link
+            head = next;
+            NEXT.set(h, null);
+            return h;
+        }
+        // h is the last node: put the stub behind it so head never passes tail.
+        link(stub, stub);
+        next = awaitLink(h);
+        head = next;
+        NEXT.set(h, null);
+        return h;
+    }
+
+    /** Waits for the producer that swapped {@code tail} past {@code node} to link it. */
+    private static Task<?> awaitLink(Task<?> node) {
+        Task<?> next;
+        int spins = 0;
+        while ((next = (Task<?>) NEXT.getAcquire(node)) == null) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the producer was descheduled between its two steps
+            }
+        }
+        return next;
+    }
+
+    /** Closes the queue (again: idempotent) and returns what was left in it. */
+    List<Task<?>> close() {
+        closed = true;
+        List<Task<?>> left = new ArrayList<>();
+        consumer.lock();
+        try {
+            for (Task<?> t; (t = take()) != null; ) {
+                len.getAndDecrement();
+                left.add(t);
             }
         } finally {
-            lock.unlock();
+            consumer.unlock();
         }
-        for (int i = 0; i < taken; i++) {
-            Task<?> t = chain;
-            chain = t.nextInQueue;
-            t.nextInQueue = null;
-            dst.push(t, this);
-        }
-        return first;
-    }
-
-    private Task<?> unlink() {
-        Task<?> t = head;
-        if (t == null) {
-            return null;
-        }
-        head = t.nextInQueue;
-        if (head == null) {
-            tail = null;
-        }
-        t.nextInQueue = null;
-        len = len - 1;
-        return t;
-    }
-
-    /** Closes the queue and returns what was left in it, as a chain. */
-    Task<?> close() {
-        lock.lock();
-        try {
-            closed = true;
-            Task<?> h = head;
-            head = null;
-            tail = null;
-            len = 0;
-            return h;
-        } finally {
-            lock.unlock();
-        }
+        return left;
     }
 }

@@ -59,7 +59,7 @@ final class Task<T> extends Completion<T> implements Waker {
     private Async<T> future;
     final Scheduler scheduler;
 
-    /** Inject-queue link; guarded by the inject queue's lock. */
+    /** Inject-queue link (accessed through the inject queue's VarHandle, or by a local queue's owner building an overflow batch). */
     Task<?> nextInQueue;
     /**
      * Link in the tracking list of the worker that first saw this task go pending; written by
@@ -211,8 +211,9 @@ final class Task<T> extends Completion<T> implements Waker {
         }
     }
 
-    /** Called by the thread holding RUNNING: marks the task COMPLETE, drops the future, tells the joiners. */
+    /** Called by the thread holding RUNNING: records the outcome, marks the task COMPLETE, tells the joiners. */
     private void finish(Object outcome) {
+        setOutcome(outcome);
         int s = state;
         for (;;) {
             int witness = (int) STATE.compareAndExchange(this, s, (s & ~RUNNING) | COMPLETE);
@@ -223,7 +224,12 @@ final class Task<T> extends Completion<T> implements Waker {
         }
         future = null;
         scheduler.taskEnded();
-        publish(outcome);
+        wakeWaiters();
+    }
+
+    @Override
+    boolean ended() {
+        return (state & COMPLETE) != 0;
     }
 
     /** The user's computation, for diagnostics (null once done). */

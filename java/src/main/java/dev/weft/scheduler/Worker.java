@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import dev.weft.io.Poller;
+import dev.weft.timer.TimerDriver;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,12 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>run the inbox (work other threads handed to this thread with {@link #runOnOwner});</li>
  *   <li>every {@code eventInterval} ticks, poll the own poller without blocking
- *       ({@link #pollerTurn}), so sockets are served even under a backlog;</li>
+ *       ({@link #pollerTurn}), so sockets are served even under a backlog; but not more often
+ *       than every 50 microseconds: with tasks of tens of nanoseconds, 61 ticks would make the
+ *       syscall the main cost (measured: yield_many spent about a third of its time there);</li>
  *   <li>take a task: every {@code globalQueueInterval} ticks the inject queue first (fairness);
  *       then the LIFO slot (at most {@code lifoLimit} times in a row), the local queue, a batch
  *       from the inject queue; run it;</li>
  *   <li>nothing local: if tasks wait in the deferred list, do a non-blocking poller turn (which
- *       re-queues them) and loop;</li>
+ *       re-queues them; if the last turn is less than 50 microseconds old, that one counts) and
+ *       loop;</li>
  *   <li>search: steal half of a peer's queue, take from the inject queue, or poll a stalled
  *       peer's poller (see below);</li>
  *   <li>park: block in the own poller ({@link Idle} explains how no wake is lost).</li>
@@ -48,6 +52,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Worker extends Thread {
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    /** Least time between a busy worker's non-blocking poller turns (see the loop). */
+    static final long MIN_EVENT_TURN_GAP_NANOS = 50_000;
 
     final Scheduler scheduler;
     private final int index;
@@ -55,6 +61,7 @@ public final class Worker extends Thread {
     final LocalQueue local = new LocalQueue();
     final WorkerContext context;
     final WorkerCounters counters = new WorkerCounters();
+    private final TimerDriver timers;
 
     private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -84,6 +91,7 @@ public final class Worker extends Thread {
         this.lastPollNanos = System.nanoTime();
         this.untilEventTurn = scheduler.config.eventInterval();
         this.untilInjectFirst = scheduler.config.globalQueueInterval();
+        this.timers = new TimerDriver(scheduler.clock, this, this::runOnOwner);
         setDaemon(true);
     }
 
@@ -96,6 +104,11 @@ public final class Worker extends Thread {
     /** This worker's poller: register the sockets of tasks polled on this worker here. */
     public Poller poller() {
         return poller;
+    }
+
+    /** This worker's timers: a timer polled on this worker registers here (this thread only, except cancel). */
+    public TimerDriver timers() {
+        return timers;
     }
 
     /** Position of this worker in its scheduler, 0-based. */
@@ -111,7 +124,8 @@ public final class Worker extends Thread {
     /**
      * Runs {@code r} on this worker's thread at its next loop turn (waking it if parked). Safe
      * from any thread, including this one. An exception thrown by {@code r} is logged; the worker
-     * goes on. After shutdown, pending runnables are dropped.
+     * goes on. Runnables already queued when the runtime shuts down still run as the worker
+     * stops; ones offered after it stopped are never run.
      */
     public void runOnOwner(Runnable r) {
         if (r == null) {
@@ -128,7 +142,7 @@ public final class Worker extends Thread {
      * the timer wheel's next deadline belongs here; the poller watch (see class comment) caps it.
      */
     long parkTimeoutNanos() {
-        long timeout = -1; // no timers yet: wait until woken
+        long timeout = timers.parkTimeoutNanos(); // -1: no timer (or paused time): wait until woken
         long watch = scheduler.pollerWatchTimeout(this);
         if (watch > 0) {
             timeout = timeout < 0 ? watch : Math.min(timeout, watch);
@@ -153,7 +167,11 @@ public final class Worker extends Thread {
             }
             if (--untilEventTurn <= 0) {
                 untilEventTurn = cfg.eventInterval();
-                pollerTurn(0, false);
+                // Under a backlog of short tasks 61 ticks pass in a few microseconds; a syscall
+                // that often would cost more than the tasks. Sockets wait at most this gap.
+                if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
+                    pollerTurn(0, false);
+                }
             }
             Task<?> t = nextTask(cfg);
             if (t != null) {
@@ -164,7 +182,12 @@ public final class Worker extends Thread {
                 continue;
             }
             if (!deferred.isEmpty()) {
-                pollerTurn(0, true);
+                // Deferred tasks run after a poller turn; one taken within the gap counts.
+                if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
+                    pollerTurn(0, true);
+                } else {
+                    requeueDeferred();
+                }
                 continue;
             }
             t = search();
@@ -188,8 +211,8 @@ public final class Worker extends Thread {
         if (lifo != null) {
             t = lifo;
             lifo = null;
-            if (lifoStreak < cfg.lifoLimit()) {
-                lifoStreak++;
+            if (lifoStreak < cfg.lifoLimit() || local.isEmpty()) {
+                lifoStreak++; // (with nothing else queued here, running it now starves no one)
                 return t;
             }
             pushLocal(t); // ran enough in a row: to the back, behind the others
@@ -286,6 +309,12 @@ public final class Worker extends Thread {
      * expired entries here.
      */
     private void afterPollerTurn() {
+        requeueDeferred();
+        counters.timersFired += timers.fireExpired();
+    }
+
+    /** Moves the deferred tasks (yields, spent budgets) to the back of the local queue. */
+    private void requeueDeferred() {
         Task<?> t;
         boolean any = false;
         while ((t = deferred.poll()) != null) {
@@ -391,12 +420,19 @@ public final class Worker extends Thread {
         Idle idle = scheduler.idle;
         boolean wasSearching = searching;
         searching = false;
+        // Publishes this wheel's next deadline before announcing the park, so that the last
+        // worker to park sees every other's when it decides to jump paused time.
+        timers.parkTimeoutNanos();
         if (idle.announcePark(index, wasSearching) && scheduler.hasQueuedWork()) {
             scheduler.notifyWork(); // last searcher out: make sure nothing queued is stranded
         }
+        long timeout = parkTimeoutNanos();
+        if (scheduler.autoAdvancePausedTime(this)) {
+            timeout = 0; // paused time jumped to one of our own timers: fire it now
+        }
         counters.parks++;
         long t0 = System.nanoTime();
-        pollerTurn(parkTimeoutNanos(), true);
+        pollerTurn(timeout, true);
         scheduler.releasePollerWatch(this);
         counters.parkedNanos += System.nanoTime() - t0;
         if (idle.returnFromPark(index)) {
@@ -494,7 +530,8 @@ public final class Worker extends Thread {
             searching = false;
             scheduler.idle.stopSearching();
         }
-        inbox.clear();
+        timers.close(); // later cancels from other threads no longer hand entries to this thread
+        runInbox(); // hand-offs already made (closes, cancels) still run, on this thread
         for (;;) {
             Task<?> t = lifo;
             lifo = null;

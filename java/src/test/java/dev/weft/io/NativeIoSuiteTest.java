@@ -364,6 +364,24 @@ class NativeIoSuiteTest {
 
     @ParameterizedTest
     @MethodSource("bindings")
+    void nativeBuffersReadAndWriteLikeTheirByteBuffers(Syscalls sys) throws IOException {
+        try (EpollPoller p = new EpollPoller(sys); Loopback l = new Loopback(p)) {
+            dev.weft.sys.NativeBuffer out = l.posix.allocate(8);
+            out.buffer().put(new byte[] {9, 8, 7}).flip();
+            assertEquals(3, l.posix.write(l.client, out));
+            assertEquals(3, out.buffer().position());
+            l.awaitReadable(l.serverReg);
+            dev.weft.sys.NativeBuffer in = l.posix.wrap(ByteBuffer.allocateDirect(2));
+            assertEquals(2, l.posix.read(l.server, in));
+            assertArrayEquals(new byte[] {9, 8}, bytes(in.buffer().flip()));
+            assertThrows(IllegalArgumentException.class, () -> l.posix.wrap(ByteBuffer.allocate(4)));
+            assertThrows(NullPointerException.class, () -> l.posix.read(l.server, (dev.weft.sys.NativeBuffer) null));
+            assertThrows(IllegalArgumentException.class, () -> l.posix.read(l.server, l.posix.wrap(ByteBuffer.allocateDirect(4).asReadOnlyBuffer())));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("bindings")
     void datagramsCarryTheirSender(Syscalls sys) throws IOException {
         try (EpollPoller p = new EpollPoller(sys)) {
             Posix posix = p.posix();

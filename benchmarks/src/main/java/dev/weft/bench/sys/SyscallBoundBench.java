@@ -1,6 +1,7 @@
 package dev.weft.bench.sys;
 
 import dev.weft.io.EpollPoller;
+import dev.weft.sys.NativeBuffer;
 import dev.weft.sys.Posix;
 import dev.weft.sys.Syscalls;
 import java.io.IOException;
@@ -31,8 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       ({@link EpollPoller#poll(long)} with 0: one {@code epoll_wait(0)}; NIO:
  *       {@code Selector.selectNow()});</li>
  *   <li>{@code roundTrip64}: 64 bytes written on one end of a connected loopback TCP pair and
- *       read on the other, through {@link Posix} (NIO: non-blocking {@code SocketChannel}s,
- *       direct buffers both);</li>
+ *       read on the other, through {@link Posix} with {@link NativeBuffer}s (the address
+ *       looked up once, as a connection would; NIO: non-blocking {@code SocketChannel}s over
+ *       direct buffers);</li>
  *   <li>{@code wouldBlockRead}: a read on a connected socket with nothing to read (EAGAIN;
  *       jnr-ffi reads errno with a second call, JNI returns it in the first; NIO returns 0);</li>
  *   <li>{@code wakeAndWait}: a wake-up and the wait it ends, on one thread: an
@@ -50,8 +52,9 @@ public class SyscallBoundBench {
     public String binding;
 
     private boolean nio;
-    private final ByteBuffer out = ByteBuffer.allocateDirect(SIZE);
-    private final ByteBuffer in = ByteBuffer.allocateDirect(SIZE);
+    private ByteBuffer out = ByteBuffer.allocateDirect(SIZE);
+    private ByteBuffer in = ByteBuffer.allocateDirect(SIZE);
+    private NativeBuffer nativeOut, nativeIn;
 
     // native
     private Syscalls sys;
@@ -85,6 +88,10 @@ public class SyscallBoundBench {
         sys = Bindings.of(binding);
         posix = new Posix(sys);
         poller = new EpollPoller(sys);
+        nativeOut = posix.allocate(SIZE);
+        nativeIn = posix.allocate(SIZE);
+        out = nativeOut.buffer();
+        in = nativeIn.buffer();
         listener = posix.openStream(StandardProtocolFamily.INET);
         posix.bind(listener, loopback);
         posix.listen(listener, 1);
@@ -140,9 +147,9 @@ public class SyscallBoundBench {
                 nioServer.read(in);
             }
         } else {
-            posix.write(client, out);
+            posix.write(client, nativeOut);
             while (in.hasRemaining()) {
-                posix.read(server, in);
+                posix.read(server, nativeIn);
             }
         }
         return in.position();
@@ -151,7 +158,7 @@ public class SyscallBoundBench {
     @Benchmark
     public int wouldBlockRead() throws IOException {
         in.clear();
-        return nio ? nioServer.read(in) : posix.read(server, in);
+        return nio ? nioServer.read(in) : posix.read(server, nativeIn);
     }
 
     @Benchmark
