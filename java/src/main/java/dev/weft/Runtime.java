@@ -7,6 +7,8 @@ import dev.weft.scheduler.SchedulerConfig;
 import dev.weft.scheduler.Worker;
 import dev.weft.task.Async;
 import dev.weft.task.JoinHandle;
+import dev.weft.timer.Clock;
+import dev.weft.timer.PausedClock;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -89,6 +91,36 @@ public final class Runtime implements AutoCloseable {
             c.initCause(e);
             throw c;
         }
+    }
+
+    /**
+     * Nanoseconds on this runtime's timer clock (its origin is the runtime's start; paused time
+     * moves only through {@link #advance} and auto-advance). Deadlines for
+     * {@link Weft#sleepUntil(long)} are on this scale.
+     */
+    public long nanoTime() {
+        return scheduler.clock().nanoTime();
+    }
+
+    /** Whether this runtime was built with {@link Builder#startPaused(boolean) startPaused(true)}. */
+    public boolean isPaused() {
+        return scheduler.clock().isPaused();
+    }
+
+    /**
+     * Moves paused time forward by {@code duration} and wakes every worker, which fires the timers
+     * now due. Returns without waiting for the woken tasks.
+     *
+     * @throws IllegalStateException if this runtime's time is not paused
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public void advance(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (!(scheduler.clock() instanceof PausedClock paused)) {
+            throw new IllegalStateException("advance(" + duration + ") needs a runtime built with startPaused(true)");
+        }
+        paused.advance(duration);
+        scheduler.wakeAll();
     }
 
     /** A snapshot of the runtime's counters. */
@@ -178,8 +210,21 @@ public final class Runtime implements AutoCloseable {
         private Duration pollerStealAfter = Duration.ofMillis(1);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Supplier<Poller> pollers;
+        private boolean startPaused;
 
         private Builder() {
+        }
+
+        /**
+         * With {@code true}, the runtime's timer clock stands still: it moves only through
+         * {@link Runtime#advance(Duration)}, and jumps to the earliest pending timer when every
+         * worker is idle (no queued task). Timer-heavy code then tests in milliseconds. While
+         * paused, a task waiting on something outside the runtime (another thread, a socket) does
+         * not hold time back: an idle runtime with timers pending jumps ahead anyway.
+         */
+        public Builder startPaused(boolean paused) {
+            this.startPaused = paused;
+            return this;
         }
 
         public Builder workers(int n) {
@@ -281,7 +326,7 @@ public final class Runtime implements AutoCloseable {
             SchedulerConfig cfg = new SchedulerConfig(workers, threadNamePrefix, factory, backendName, blockingCap,
                     blockingKeepAlive.toNanos(), globalQueueInterval, eventInterval, lifoLimit, budget,
                     pollerStealAfter.toNanos());
-            Scheduler s = new Scheduler(cfg);
+            Scheduler s = new Scheduler(cfg, startPaused ? Clock.paused() : Clock.real());
             Runtime rt = new Runtime(s, backendName, reason, shutdownTimeout);
             s.setFacade(rt);
             s.start();

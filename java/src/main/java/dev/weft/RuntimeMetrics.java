@@ -17,7 +17,7 @@ public final class RuntimeMetrics {
     /** One worker's counters. */
     public record WorkerMetrics(int index, long polls, long steals, long stolenTasks, long parks, long unparks,
                                 long overflows, long pollerEvents, long pollerSteals, long budgetYields,
-                                long busyNanos, int localQueueDepth) {
+                                long busyNanos, int localQueueDepth, long timersFired, int timersPending) {
     }
 
     private final String backend;
@@ -44,7 +44,7 @@ public final class RuntimeMetrics {
             WorkerCounters c = s.counters(i);
             ws.add(new WorkerMetrics(i, c.polls(), c.steals(), c.stolenTasks(), c.parks(), c.unparks(), c.overflows(),
                     c.pollerEvents(), c.pollerSteals(), c.budgetYields(), Math.max(0, uptime - c.parkedNanos()),
-                    s.localQueueDepth(i)));
+                    s.localQueueDepth(i), c.timersFired(), s.workers().get(i).timers().pendingCount()));
         }
         return new RuntimeMetrics(backend, List.copyOf(ws), s.injectQueueDepth(), s.blockingThreads(),
                 s.blockingQueueDepth(), s.aliveTasks());
@@ -67,13 +67,18 @@ public final class RuntimeMetrics {
     public long pollerEvents() { return workers.stream().mapToLong(WorkerMetrics::pollerEvents).sum(); }
     public long pollerSteals() { return workers.stream().mapToLong(WorkerMetrics::pollerSteals).sum(); }
     public long budgetYields() { return workers.stream().mapToLong(WorkerMetrics::budgetYields).sum(); }
+    /** Timers fired by the workers' wheels. */
+    public long timersFired() { return workers.stream().mapToLong(WorkerMetrics::timersFired).sum(); }
+    /** Timers linked in the workers' wheels (approximate while the runtime runs). */
+    public long timersPending() { return workers.stream().mapToLong(WorkerMetrics::timersPending).sum(); }
 
     @Override
     public String toString() {
         return "RuntimeMetrics[backend=" + backend + ", polls=" + polls() + ", steals=" + steals() + "/" + stolenTasks()
                 + ", parks=" + parks() + ", unparks=" + unparks() + ", overflows=" + overflows()
                 + ", pollerEvents=" + pollerEvents() + ", pollerSteals=" + pollerSteals()
-                + ", budgetYields=" + budgetYields() + ", inject=" + injectQueueDepth + ", alive=" + aliveTasks
+                + ", budgetYields=" + budgetYields() + ", timersFired=" + timersFired()
+                + ", timersPending=" + timersPending() + ", inject=" + injectQueueDepth + ", alive=" + aliveTasks
                 + ", blockingThreads=" + blockingThreads + "]";
     }
 }

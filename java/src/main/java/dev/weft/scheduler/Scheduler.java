@@ -3,6 +3,9 @@ package dev.weft.scheduler;
 import dev.weft.io.Poller;
 import dev.weft.task.Async;
 import dev.weft.task.JoinHandle;
+import dev.weft.timer.Clock;
+import dev.weft.timer.PausedClock;
+import dev.weft.timer.TimerDriver;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,7 @@ public final class Scheduler {
     final Worker[] workers;
     final InjectQueue inject = new InjectQueue();
     final Idle idle;
+    final Clock clock;
     private final BlockingPool blocking;
     private final AtomicInteger pollerWatch = new AtomicInteger(-1);
     /** Spawns and ends counted off the workers (on workers: plain per-worker counters). */
@@ -45,9 +49,15 @@ public final class Scheduler {
     private volatile Object facade;
     private boolean started;
 
-    /** Opens one poller per worker; nothing runs until {@link #start()}. */
+    /** Opens one poller per worker, timers on the real clock; nothing runs until {@link #start()}. */
     public Scheduler(SchedulerConfig config) {
+        this(config, Clock.real());
+    }
+
+    /** Opens one poller per worker, timers on {@code clock}; nothing runs until {@link #start()}. */
+    public Scheduler(SchedulerConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
         int n = config.workers();
         this.idle = new Idle(n);
         this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingCap(), config.blockingKeepAliveNanos());
@@ -165,6 +175,49 @@ public final class Scheduler {
         if (w >= 0) {
             workers[w].unpark();
         }
+    }
+
+    /** The clock of this scheduler's timers. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Wakes every worker (each fires its due timers after its poller turn); after moving paused time. */
+    public void wakeAll() {
+        for (Worker w : workers) {
+            w.unpark();
+        }
+    }
+
+    /**
+     * Paused time only: if {@code parker}, about to park, finds every worker parked and no task
+     * queued, jumps the clock to the earliest timer deadline of all workers and wakes that
+     * timer's worker. Returns true if that worker is {@code parker} itself (it must not block).
+     * Each worker publishes its next deadline before announcing its park, so the last one to park
+     * sees them all; if two see "all parked" at once, both jump to the same time.
+     */
+    boolean autoAdvancePausedTime(Worker parker) {
+        if (!(clock instanceof PausedClock paused) || idle.numUnparked() != 0 || hasQueuedWork() || closed) {
+            return false;
+        }
+        Worker target = null;
+        long earliest = Long.MAX_VALUE;
+        for (Worker w : workers) {
+            long d = w.timers().nextDeadlineNanos();
+            if (d != TimerDriver.NO_DEADLINE && (target == null || d < earliest)) {
+                earliest = d;
+                target = w;
+            }
+        }
+        if (target == null) {
+            return false;
+        }
+        paused.advanceTo(earliest);
+        if (target == parker) {
+            return true;
+        }
+        target.unpark();
+        return false;
     }
 
     /** Whether any queue holds a task (the last searcher's rescan before parking). */

@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import dev.weft.io.Poller;
+import dev.weft.timer.TimerDriver;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,6 +61,7 @@ public final class Worker extends Thread {
     final LocalQueue local = new LocalQueue();
     final WorkerContext context;
     final WorkerCounters counters = new WorkerCounters();
+    private final TimerDriver timers;
 
     private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -89,6 +91,7 @@ public final class Worker extends Thread {
         this.lastPollNanos = System.nanoTime();
         this.untilEventTurn = scheduler.config.eventInterval();
         this.untilInjectFirst = scheduler.config.globalQueueInterval();
+        this.timers = new TimerDriver(scheduler.clock, this, this::runOnOwner);
         setDaemon(true);
     }
 
@@ -101,6 +104,11 @@ public final class Worker extends Thread {
     /** This worker's poller: register the sockets of tasks polled on this worker here. */
     public Poller poller() {
         return poller;
+    }
+
+    /** This worker's timers: a timer polled on this worker registers here (this thread only, except cancel). */
+    public TimerDriver timers() {
+        return timers;
     }
 
     /** Position of this worker in its scheduler, 0-based. */
@@ -134,7 +142,7 @@ public final class Worker extends Thread {
      * the timer wheel's next deadline belongs here; the poller watch (see class comment) caps it.
      */
     long parkTimeoutNanos() {
-        long timeout = -1; // no timers yet: wait until woken
+        long timeout = timers.parkTimeoutNanos(); // -1: no timer (or paused time): wait until woken
         long watch = scheduler.pollerWatchTimeout(this);
         if (watch > 0) {
             timeout = timeout < 0 ? watch : Math.min(timeout, watch);
@@ -302,6 +310,7 @@ public final class Worker extends Thread {
      */
     private void afterPollerTurn() {
         requeueDeferred();
+        counters.timersFired += timers.fireExpired();
     }
 
     /** Moves the deferred tasks (yields, spent budgets) to the back of the local queue. */
@@ -411,12 +420,19 @@ public final class Worker extends Thread {
         Idle idle = scheduler.idle;
         boolean wasSearching = searching;
         searching = false;
+        // Publishes this wheel's next deadline before announcing the park, so that the last
+        // worker to park sees every other's when it decides to jump paused time.
+        timers.parkTimeoutNanos();
         if (idle.announcePark(index, wasSearching) && scheduler.hasQueuedWork()) {
             scheduler.notifyWork(); // last searcher out: make sure nothing queued is stranded
         }
+        long timeout = parkTimeoutNanos();
+        if (scheduler.autoAdvancePausedTime(this)) {
+            timeout = 0; // paused time jumped to one of our own timers: fire it now
+        }
         counters.parks++;
         long t0 = System.nanoTime();
-        pollerTurn(parkTimeoutNanos(), true);
+        pollerTurn(timeout, true);
         scheduler.releasePollerWatch(this);
         counters.parkedNanos += System.nanoTime() - t0;
         if (idle.returnFromPark(index)) {
@@ -514,6 +530,7 @@ public final class Worker extends Thread {
             searching = false;
             scheduler.idle.stopSearching();
         }
+        timers.close(); // later cancels from other threads no longer hand entries to this thread
         runInbox(); // hand-offs already made (closes, cancels) still run, on this thread
         for (;;) {
             Task<?> t = lifo;

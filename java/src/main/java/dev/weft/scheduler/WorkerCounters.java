@@ -25,6 +25,8 @@ public final class WorkerCounters {
     long pollerSteals;
     /** Polls ended by a spent budget. */
     long budgetYields;
+    /** Timers fired by this worker's wheel. */
+    long timersFired;
     /** Tasks spawned on this worker, and tasks that ended here (for the alive count). */
     long spawned;
     long ended;
@@ -41,4 +43,5 @@ public final class WorkerCounters {
     public long pollerSteals() { return pollerSteals; }
     public long budgetYields() { return budgetYields; }
     public long parkedNanos() { return parkedNanos; }
+    public long timersFired() { return timersFired; }
 }

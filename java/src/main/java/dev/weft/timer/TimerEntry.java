@@ -112,6 +112,14 @@ public final class TimerEntry {
     }
 
     /**
+     * Moves FIRED back to IDLE, so a re-registration handed to another thread is not mistaken
+     * for the previous fire. Returns {@code false} if the entry is not FIRED (it is left as is).
+     */
+    public boolean reset() {
+        return STATE.compareAndSet(this, FIRED, IDLE);
+    }
+
+    /**
      * Called by the owner when the deadline passed: ARMED to FIRED, then the waker. Returns
      * {@code true} if this call fired the entry, {@code false} if a cancel won.
      */

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Timers suite: Weft's timer wheel against Netty's HashedWheelTimer (1 ms tick),
+# ScheduledThreadPoolExecutor (removeOnCancel) and a Netty event loop's schedule, in one JMH run:
+#   schedule+cancel: 1,000,000 timers with random delays 1 ms..10 s, all scheduled then all cancelled;
+#   schedule+fire:   100,000 timers with random delays 1 ms..1 s, fired over 1 s of paused time
+#                    (HashedWheelTimer and STPE cannot pause time: they run over 1 s of real time).
+# Scores are timers per second (one operation = one timer); bytes per timer from -prof gc.
+# Reported: the median of the measured iterations, with min-max, and ratios to the peers.
+# Knobs: WEFT_BENCH_QUICK=1 (smoke run: one short iteration, no fork, paused-time benchmarks only),
+# TIMERS_JMH_ARGS (replaces the default JMH iteration arguments).
+# Needs benchmarks/target/weft-benchmarks.jar (mvn -DskipTests package) and python3 for the table.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+cd "$WEFT_ROOT"
+
+jar=benchmarks/target/weft-benchmarks.jar
+out_md=benchmarks/results/timers.md
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command_line="${WEFT_BENCH_COMMAND:-WEFT_BENCH_QUICK=${WEFT_BENCH_QUICK:-0} scripts/bench timers}"
+if [ ! -f "$jar" ]; then echo "[timers] $jar missing: run mvn -DskipTests package first" >&2; exit 1; fi
+
+if [ "${WEFT_BENCH_QUICK:-0}" = 1 ]; then
+  pattern='dev\.weft\.bench\.timer\.Timer(ScheduleCancelBenchmark|ScheduleFireBenchmark\.[a-zA-Z]*Paused)'
+  jmh_args=${TIMERS_JMH_ARGS:-"-f 0 -wi 0 -i 1 -r 100ms"}
+else
+  pattern='dev\.weft\.bench\.timer\.Timer(ScheduleCancel|ScheduleFire)Benchmark'
+  jmh_args=${TIMERS_JMH_ARGS:-"-f 1 -wi 3 -i 5 -w 1s -r 1s"}
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/weft-timers.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+json="$work/timers.json"
+# shellcheck disable=SC2086
+jmh_cmd=("$java_bin" -Xms1g -Xmx1g -jar "$jar" "$pattern" $jmh_args -prof gc -rf json -rff "$json")
+echo "[timers] ${jmh_cmd[*]}"
+if command -v flock >/dev/null 2>&1; then
+  flock /tmp/weft-bench.lock "${jmh_cmd[@]}" >"$work/jmh.log" 2>&1 || { tail -30 "$work/jmh.log" >&2; exit 1; }
+else
+  "${jmh_cmd[@]}" >"$work/jmh.log" 2>&1 || { tail -30 "$work/jmh.log" >&2; exit 1; }
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "[timers] python3 not found: JMH's own summary follows"; sed -n '/^Benchmark/,$p' "$work/jmh.log"; exit 0
+fi
+
+report=$(python3 - "$json" <<'PY'
+import json, statistics, sys
+rows = json.load(open(sys.argv[1]))
+names = {
+    "weftWheel": "Weft TimerWheel", "weftWheelPaused": "Weft TimerWheel (paused clock)",
+    "nettyHashedWheelTimer": "Netty HashedWheelTimer (1 ms tick)",
+    "nettyHashedWheelTimerRealTime": "Netty HashedWheelTimer (1 ms tick, real time)",
+    "scheduledThreadPoolExecutor": "ScheduledThreadPoolExecutor (removeOnCancel)",
+    "scheduledThreadPoolExecutorRealTime": "ScheduledThreadPoolExecutor (real time)",
+    "nettyEventLoop": "Netty event loop schedule", "nettyEventLoopPaused": "Netty event loop schedule (MockTicker)",
+}
+suites = {"TimerScheduleCancelBenchmark": "schedule+cancel, 1,000,000 timers, delays 1 ms-10 s",
+          "TimerScheduleFireBenchmark": "schedule+fire, 100,000 timers over 1 s"}
+res = {}
+for r in rows:
+    cls, meth = r["benchmark"].split(".")[-2:]
+    raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
+    alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+    res[(cls, meth)] = (statistics.median(raw), min(raw), max(raw), len(raw), alloc)
+def fmt(x):
+    return f"{x/1e6:.2f} M" if x >= 1e6 else f"{x/1e3:.1f} k"
+out = []
+for cls, title in suites.items():
+    ms = [m for (c, m) in res if c == cls]
+    if not ms:
+        continue
+    weft = [m for m in ms if m.startswith("weft")]
+    w = res[(cls, weft[0])][0] if weft else None
+    out.append(f"### {title}\n")
+    out.append("| contender | timers/s, median (min-max) | iterations | bytes/timer | Weft ÷ this |")
+    out.append("|---|---:|---:|---:|---:|")
+    for m in sorted(ms, key=lambda m: -res[(cls, m)][0]):
+        med, lo, hi, n, alloc = res[(cls, m)]
+        ratio = f"x{w/med:.1f}" if w else "-"
+        a = f"{alloc:.0f}" if alloc is not None else "-"
+        out.append(f"| {names.get(m, m)} | {fmt(med)} ({fmt(lo)}-{fmt(hi)}) | {n} | {a} | {ratio} |")
+    out.append("")
+c = "TimerScheduleCancelBenchmark"
+if (c, "weftWheel") in res:
+    w = res[(c, "weftWheel")][0]
+    for m, target in (("nettyHashedWheelTimer", 5), ("scheduledThreadPoolExecutor", 10), ("nettyEventLoop", None)):
+        if (c, m) in res:
+            r = w / res[(c, m)][0]
+            goal = f" (target >= {target}x: {'met' if r >= target else 'NOT met'})" if target else ""
+            out.append(f"- schedule+cancel, Weft / {names[m]}: x{r:.1f}{goal}")
+    out.append(f"- Weft bytes per timer (schedule+cancel): {res[(c, 'weftWheel')][4]:.0f} (one TimerEntry; target: one allocation per timer)")
+print("\n".join(out))
+PY
+)
+
+header="JMH ($jmh_args, -prof gc), one operation = one timer; Weft's wheel and the Netty event loop are driven on the calling/loop thread, HashedWheelTimer's work is counted done only when pendingTimeouts() is back to 0, STPE's when its queue is empty."
+echo
+echo "$header"
+echo
+echo "$report"
+
+mkdir -p "$(dirname "$out_md")"
+{
+  echo "# Timers benchmark"
+  echo
+  echo "Command: \`$command_line\` (suite script: \`scripts/bench.d/timers.sh\`; JMH: \`${jmh_cmd[*]/$json/timers.json}\`)"
+  echo
+  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $("$java_bin" -version 2>&1 | head -1), $(uname -sr)."
+  echo
+  echo "$header"
+  echo
+  echo "$report"
+  echo
+  echo "Schedule+fire: HashedWheelTimer and ScheduledThreadPoolExecutor have no pausable clock, so they fire over 1 s of real time; their timers/s is bounded by that second (about 100,000/s) and says only that they keep up; their bytes/timer compare directly."
+} >"$out_md"
+echo "[timers] wrote $out_md"
