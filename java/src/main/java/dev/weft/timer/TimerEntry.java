@@ -37,10 +37,13 @@ public final class TimerEntry {
     static final int UNLINKED = -1;
 
     private static final VarHandle STATE;
+    private static final VarHandle WAKER;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(TimerEntry.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(TimerEntry.class, "state", int.class);
+            WAKER = lookup.findVarHandle(TimerEntry.class, "waker", Waker.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,12 +55,15 @@ public final class TimerEntry {
     TimerEntry next;
     int slot = UNLINKED;
 
-    private volatile int state = IDLE;
+    // Both left at their defaults or written plainly in the constructor: a volatile store there
+    // would cost a full fence per timer, and the entry reaches other threads only through a
+    // publication that already orders it (the task's state word, the owner's inbox).
+    private volatile int state; // IDLE
     private volatile Waker waker;
 
     /** An idle entry that will call {@code waker} when it fires. */
     public TimerEntry(Waker waker) {
-        this.waker = waker;
+        WAKER.set(this, waker);
     }
 
     /** An idle entry whose waker is given later through {@link #setWaker(Waker)}. */
