@@ -81,8 +81,8 @@ public final class TimerDriver {
      */
     public void registerOrFire(TimerEntry entry, long deadlineNanos) {
         boolean due = deadlineNanos <= clock.nanoTime();
-        if ((due || !register(entry, deadlineNanos)) && entry.arm()) {
-            entry.expire();
+        if (due || !register(entry, deadlineNanos)) {
+            entry.expire(); // does nothing if the entry was cancelled meanwhile
         }
     }
 
