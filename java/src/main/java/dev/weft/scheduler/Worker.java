@@ -212,7 +212,14 @@ public final class Worker extends Thread {
         Task<?> t;
         if (--untilInjectFirst <= 0) {
             untilInjectFirst = cfg.globalQueueInterval();
-            if ((t = inject.pop()) != null) {
+            // A batch, not one task: a poller turn can wake more tasks than the local queue
+            // holds, and the overflow lands here; taking one per interval left those tasks
+            // waiting interval x overflow ticks (~100 ms with 512 busy connections on one
+            // worker) while the local ones cycled. The batch is bounded by the local room, so
+            // it cannot overflow straight back.
+            int room = LocalQueue.CAPACITY - local.len();
+            t = room > 1 ? takeFromInject(room) : inject.pop();
+            if (t != null) {
                 return t;
             }
         }
@@ -234,12 +241,17 @@ public final class Worker extends Thread {
     }
 
     private Task<?> takeFromInject() {
+        return takeFromInject(LocalQueue.CAPACITY);
+    }
+
+    /** Takes this worker's share of the inject queue, at most half a local queue and {@code room}. */
+    private Task<?> takeFromInject(int room) {
         InjectQueue inject = scheduler.inject;
         int len = inject.len();
         if (len == 0) {
             return null;
         }
-        int n = Math.min(len / scheduler.workerCount() + 1, LocalQueue.CAPACITY / 2);
+        int n = Math.min(Math.min(len / scheduler.workerCount() + 1, LocalQueue.CAPACITY / 2), room);
         return inject.popInto(n, local);
     }
 
