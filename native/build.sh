@@ -34,5 +34,8 @@ if [ -z "$inc" ]; then
   exit 0
 fi
 mkdir -p "$out_root/$os-$arch"
-make -s -C "$here" CC="$cc" JNI_INCLUDE="$inc" OS="$os" OUT="$out_root/$os-$arch/libweft.so" BUILD_DIR="$out_root/../../native-obj"
+# Objects go next to the classes folder (target/native-obj), never inside it: whatever lands
+# under target/classes ends up in the jar.
+obj_dir="$(cd "$out_root/../.." && pwd)/../native-obj"
+make -s -C "$here" CC="$cc" JNI_INCLUDE="$inc" OS="$os" OUT="$out_root/$os-$arch/libweft.so" BUILD_DIR="$obj_dir"
 echo "[weft native] built $out_root/$os-$arch/libweft.so"

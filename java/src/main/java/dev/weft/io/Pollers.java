@@ -118,17 +118,22 @@ public final class Pollers {
         }, reason);
     }
 
-    /** ": msg <- cause msg <- ..." for a reason string; suppressed loader attempts included. */
+    /**
+     * ": msg <- cause msg <- ..." for a reason string, suppressed loader attempts included; a
+     * cause whose message the previous one already contains (a wrapper repeating it) is skipped.
+     */
     private static String describeCauses(Throwable t) {
         StringBuilder sb = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            sb.append(c == t ? ": " : " <- ").append(c.getMessage());
+        String previous = "";
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String msg = String.valueOf(c.getMessage());
+            if (!previous.contains(msg)) {
+                sb.append(sb.length() == 0 ? ": " : " <- ").append(msg);
+            }
             for (Throwable s : c.getSuppressed()) {
                 sb.append(" [also: ").append(s.getMessage()).append(']');
             }
-            if (c.getCause() == c) {
-                break;
-            }
+            previous = msg;
         }
         return sb.toString();
     }

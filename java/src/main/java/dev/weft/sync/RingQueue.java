@@ -4,28 +4,35 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /*
- * The bounded queue: a ring of `capacity` slots, each with a sequence number (after Dmitry
- * Vyukov's bounded queue, specialised to one consumer).
+ * The bounded queue: a ring of `capacity` slots, many producers, one consumer.
  *
- * Slot i % capacity is free for index i when its sequence equals 2i, holds the message of index i
- * when it equals 2i + 1, and becomes free for index i + capacity when the consumer stores
- * 2(i + capacity). (Doubling keeps "holds i" and "free for i + 1" apart even at capacity 1.)
- * A producer reads `tail` (`index << 1 | CLOSED`), checks the slot's sequence, and claims the
- * index with a CAS on `tail`; checking room and claiming are therefore one atomic step, which
- * makes a full answer exact (trySend fails only if `capacity` messages are really in the queue).
- * After the claim it stores the message and then the sequence (volatile).
+ * Indices grow forever; index i lives in slot i % capacity. `tail` is the next index to claim
+ * (`index << 1 | CLOSED`), `head` the next index the consumer takes; the queue holds the indices
+ * in [head, tail). A producer claims index i with a CAS on `tail`, but only if i < head +
+ * capacity, then stores its message with a volatile write. A null slot at `head` with
+ * head < tail is "busy": claimed, not yet stored.
+ *
+ * Full is exact: a producer that finds i >= head + capacity re-reads `tail`; if it has not moved,
+ * `capacity` indices really were claimed and not taken at the moment `head` was read (so trySend
+ * fails only when the queue is full, which keeps it linearizable). Producers keep `limit`, a
+ * cached head + capacity, and read the consumer's `head` (a cache line the consumer writes) only
+ * when they reach it.
+ *
+ * Reuse of a slot is safe because the consumer nulls it before it publishes head + 1 (volatile),
+ * and a producer writes slot (i % capacity) for index i only after reading head > i - capacity.
+ * The volatile write of `head` also orders the freeing before the caller's read of the senders'
+ * wait state (see Mpsc).
  *
  * Close sets CLOSED in `tail` with a CAS, which freezes the index: the consumer has drained a
- * closed queue when its index equals it.
+ * closed queue when `head` reaches it.
  *
- * The arrays are allocated up front, like ArrayBlockingQueue's.
+ * The slot array is allocated up front (4 or 8 bytes a slot), like ArrayBlockingQueue's.
  *
  * Thread-safety: offer/close from any thread; take/isDrained/isBusy from the one consumer.
  */
 final class RingQueue<T> extends MessageQueue<T> {
     private static final VarHandle TAIL;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
@@ -37,10 +44,11 @@ final class RingQueue<T> extends MessageQueue<T> {
 
     private final int capacity;
     private final Object[] slots;
-    private final long[] seq;
     private volatile long tail;
-    // Consumer side.
-    private long head;
+    // A hint: producers race to write it, and a stale (smaller) value only costs a read of head.
+    private volatile long limit;
+    // Written by the consumer only.
+    private volatile long head;
     private int headSlot;
 
     RingQueue(int capacity) {
@@ -49,10 +57,7 @@ final class RingQueue<T> extends MessageQueue<T> {
         }
         this.capacity = capacity;
         this.slots = new Object[capacity];
-        this.seq = new long[capacity];
-        for (int i = 0; i < capacity; i++) {
-            seq[i] = 2L * i;
-        }
+        this.limit = capacity;
     }
 
     int capacity() {
@@ -67,22 +72,20 @@ final class RingQueue<T> extends MessageQueue<T> {
                 return CLOSED;
             }
             long index = t >>> 1;
-            int i = (int) (index % capacity);
-            long s = (long) SEQ.getVolatile(seq, i);
-            if (s == 2 * index) {
-                if (TAIL.compareAndSet(this, t, t + 2)) {
-                    slots[i] = message;
-                    SEQ.setVolatile(seq, i, 2 * index + 1);
-                    return OK;
+            if (index >= limit) {
+                long newLimit = head + capacity;
+                if (index >= newLimit) {
+                    if (tail == t) {
+                        return FULL;
+                    }
+                    continue;
                 }
-            } else if (s < 2 * index) {
-                // The consumer has not freed this slot from the previous lap: full, unless the
-                // tail moved meanwhile (then the read was stale).
-                if (tail == t) {
-                    return FULL;
-                }
+                limit = newLimit;
             }
-            // s > 2 * index: another producer claimed this index; retry with the new tail.
+            if (TAIL.compareAndSet(this, t, t + 2)) {
+                SLOT.setVolatile(slots, (int) (index % capacity), message);
+                return OK;
+            }
         }
     }
 
@@ -90,16 +93,13 @@ final class RingQueue<T> extends MessageQueue<T> {
     @SuppressWarnings("unchecked")
     T take() {
         int i = headSlot;
-        long h = head;
-        if ((long) SEQ.getVolatile(seq, i) != 2 * h + 1) {
+        Object m = SLOT.getVolatile(slots, i);
+        if (m == null) {
             return null;
         }
-        Object m = slots[i];
         slots[i] = null;
-        // Volatile: orders the freeing before the caller's read of the senders' wait state.
-        SEQ.setVolatile(seq, i, 2 * (h + capacity));
-        head = h + 1;
         headSlot = i + 1 == capacity ? 0 : i + 1;
+        head = head + 1;
         return (T) m;
     }
 

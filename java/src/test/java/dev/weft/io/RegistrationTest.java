@@ -22,8 +22,11 @@ class RegistrationTest {
     private int out;
     private int rdhup;
 
+    private long baselineFds;
+
     @BeforeEach
     void open() throws IOException {
+        baselineFds = dev.weft.sys.Bindings.openFds();
         JnrSyscalls sys = JnrSyscalls.load();
         poller = new EpollPoller(sys);
         fd = sys.eventfd(0, sys.abi().EFD_NONBLOCK | sys.abi().EFD_CLOEXEC);
@@ -39,6 +42,7 @@ class RegistrationTest {
         reg.close();
         JnrSyscalls.load().close(fd);
         poller.close();
+        assertEquals(baselineFds, dev.weft.sys.Bindings.openFds(), "descriptors leaked");
     }
 
     @Test

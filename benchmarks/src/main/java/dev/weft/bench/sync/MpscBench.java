@@ -110,12 +110,14 @@ public class MpscBench {
     /** Tokio's uncontended workloads use only channels that hold all 5,000 messages. */
     @State(Scope.Benchmark)
     public static class Uncontended extends Channel {
+        // Named apart from Contended's, so that "-p channel=...-100" cannot reach this state
+        // (a single party cannot push 5,000 messages through a bound of 100).
         @Param({"weft-bounded-1M", "abq-1M", "lbq-1M", "weft-unbounded", "lbq-unbounded"})
-        public String channel;
+        public String store;
 
         @Setup(Level.Trial)
         public void setUp() {
-            open(channel);
+            open(store);
         }
     }
 
