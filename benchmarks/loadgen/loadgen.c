@@ -22,7 +22,8 @@
  *
  * Output: human-readable lines on stderr, and one machine-readable line on stdout:
  *   RESULT conns=N size=M seconds=S round_trips=R rt_per_s=X p50_us=.. p99_us=.. p999_us=..
- *          max_us=.. errors=E cpu_us_per_rt=C
+ *          max_us=.. errors=E cpu_us_per_rt=C min_conn_rt=.. max_conn_rt=..
+ * (min/max_conn_rt: round trips of the least and the most served connection, a fairness check)
  * Exit status: 0 when every connection worked to the end, 1 on any error, 2 on bad arguments.
  *
  * Safety: the target must be a loopback address (127.0.0.0/8 or ::1), and durations are
@@ -100,6 +101,7 @@ struct conn {
     uint32_t sent;      /* bytes of the current message written */
     uint32_t received;  /* bytes of its echo read */
     uint64_t started;   /* when the current message's send began (ns) */
+    uint64_t measured;  /* round trips completed inside the measured window */
     int want_out;       /* registered for EPOLLOUT as well */
 };
 
@@ -387,6 +389,7 @@ int main(int argc, char **argv) {
                     uint64_t lat = done - c->started;
                     hist[bucket_of(lat)]++;
                     measured++;
+                    c->measured++;
                     if (lat > max_ns) {
                         max_ns = lat;
                     }
@@ -419,9 +422,17 @@ int main(int argc, char **argv) {
     if (cpu_start >= 0 && cpu_end >= cpu_start && measured > 0) {
         cpu_us_per_rt = (double) (cpu_end - cpu_start) * 1e6 / (double) sysconf(_SC_CLK_TCK) / (double) measured;
     }
+    /* Fairness: the least and most served connections (a fair server keeps them close). */
+    uint64_t min_conn = UINT64_MAX, max_conn = 0;
     for (long i = 0; i < conns; i++) {
         if (cs[i].fd >= 0) {
             close(cs[i].fd);
+        }
+        if (cs[i].measured < min_conn) {
+            min_conn = cs[i].measured;
+        }
+        if (cs[i].measured > max_conn) {
+            max_conn = cs[i].measured;
         }
     }
     close(ep);
@@ -432,10 +443,11 @@ int main(int argc, char **argv) {
             conns, size, seconds, rate, percentile(measured, 0.5) / 1e3, percentile(measured, 0.99) / 1e3,
             percentile(measured, 0.999) / 1e3, (unsigned long long) errors);
     printf("RESULT conns=%ld size=%ld seconds=%.3f round_trips=%llu rt_per_s=%.0f p50_us=%.1f p99_us=%.1f "
-           "p999_us=%.1f max_us=%.1f errors=%llu cpu_us_per_rt=%.3f\n",
+           "p999_us=%.1f max_us=%.1f errors=%llu cpu_us_per_rt=%.3f min_conn_rt=%llu max_conn_rt=%llu\n",
            conns, size, seconds, (unsigned long long) measured, rate, percentile(measured, 0.5) / 1e3,
            percentile(measured, 0.99) / 1e3, percentile(measured, 0.999) / 1e3, max_ns / 1e3,
-           (unsigned long long) errors, cpu_us_per_rt);
+           (unsigned long long) errors, cpu_us_per_rt, (unsigned long long) min_conn,
+           (unsigned long long) max_conn);
     fflush(stdout);
     free(cs);
     free(msg);

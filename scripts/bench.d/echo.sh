@@ -166,6 +166,17 @@ echo "$table"
 [ -n "$reading" ] && { echo; printf '%s' "$reading"; }
 echo "load-generator errors (all runs): $errors"
 
+# Allocation per round trip on the Weft servers' worker threads (JVM per-thread counters).
+alloc_lines=""
+if grep -qx "dev/weft/bench/server/EchoAllocation.class" <<<"$classes" && [[ "weft-jni-sm" =~ $filter ]]; then
+  alloc_rts=$([ "${WEFT_BENCH_QUICK:-0}" = 1 ] && echo 20000 || echo 400000)
+  for kind in state-machine combinators; do
+    line=$("${pin_server[@]}" "$java_bin" -Xms256m -Xmx256m -cp "$jar" dev.weft.bench.server.EchoAllocation "$kind" 64 "$alloc_rts" --backend EPOLL_JNI 2>&1 | grep '^ALLOCATION' || true)
+    alloc_lines+="- ${line:-$kind: allocation check did not run}"$'\n'
+  done
+  echo; echo "Worker-thread allocation per round trip (64 connections, EPOLL_JNI, after warm-up):"; printf '%s' "$alloc_lines"
+fi
+
 mkdir -p "$(dirname "$out_md")"
 {
   echo "# Echo benchmark"
@@ -180,6 +191,12 @@ mkdir -p "$(dirname "$out_md")"
   echo
   [ -n "$reading" ] && { echo "Ratios:"; echo; printf '%s' "$reading"; echo; }
   echo "Load-generator errors over all runs: $errors."
+  if [ -n "$alloc_lines" ]; then
+    echo
+    echo "Bytes allocated per round trip by the Weft echo server's worker threads (ThreadMXBean allocation counters, server and client in one JVM, only the server's threads counted; \`java -cp benchmarks/target/weft-benchmarks.jar dev.weft.bench.server.EchoAllocation KIND 64 N\`):"
+    echo
+    printf '%s' "$alloc_lines"
+  fi
   for s in "${skipped[@]+"${skipped[@]}"}"; do echo; echo "Skipped: $s"; done
   echo
   echo "Server CPU is user+sys of the whole server JVM (JIT and GC included) over the measured window, from /proc/PID/stat (10 ms ticks)."

@@ -73,14 +73,25 @@ for work in ["spawn_many_local", "spawn_many_remote_idle", "yield_many", "chaine
         work, w[0], w[1], w[2], f[0], f[1], f[2], ratio, targets[work], mark, bpt(w), bpt(f)))
 table = "\n".join([hdr, sep] + rows)
 print(table)
+# A hand-written reading below the marker survives re-runs.
+marker = "<!-- reading: kept across runs -->"
+kept = ""
+try:
+    prev = open(out_md).read()
+    if marker in prev:
+        kept = prev[prev.index(marker):]
+except FileNotFoundError:
+    pass
 with open(out_md, "w") as o:
     o.write("# Scheduler benchmarks: Weft vs ForkJoinPool\n\n")
     o.write("Command: `%s` (JMH `%s -prof gc`, dev.weft.bench.scheduler.SchedulerBench).\n" % (cmd, jmh_args))
     o.write("Machine: %s CPUs, shared; %s. Both runtimes with 2 workers/threads, same JVM fork per benchmark.\n\n" % (cpus, jvm))
-    o.write("Times are per operation (one whole workload): median of the measured iterations, ± JMH's 99.9%% error. "
+    o.write("Times are per operation (one whole workload): median of the measured iterations, ± JMH's 99.9% error. "
             "Weft/FJP is the ratio of medians (below 1: Weft faster). B/task: bytes allocated per spawned task "
             "(gc.alloc.rate.norm / tasks per operation; includes the benchmark's own objects: the user's Async, "
             "latches, handles arrays).\n\n")
     o.write(table + "\n")
+    if kept:
+        o.write("\n" + kept)
 PY
 echo "[scheduler] wrote $out_md"

@@ -6,6 +6,7 @@ import dev.weft.sys.SyscallException;
 import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.Poll;
+import dev.weft.time.Sleep;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -231,7 +232,7 @@ public final class TcpListener implements AutoCloseable {
         if (!warned) {
             warned = logExhaustion(cause);
         }
-        backoff = Sleeps.sleep(nextBackoff);
+        backoff = Sleep.after(nextBackoff);
         Duration doubled = nextBackoff.multipliedBy(2);
         nextBackoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }

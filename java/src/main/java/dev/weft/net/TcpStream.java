@@ -4,13 +4,17 @@ import dev.weft.sys.Posix;
 import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.Poll;
+import dev.weft.time.Timeout;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.Objects;
 
 /**
@@ -65,6 +69,37 @@ public final class TcpStream implements AutoCloseable {
      */
     public static Async<TcpStream> connect(SocketAddress address) {
         return new Connect(checkAddress(address));
+    }
+
+    /**
+     * Connects within {@code timeout}: as {@link #connect(SocketAddress)}, failing with a
+     * {@link java.net.SocketTimeoutException} (and closing the half-open socket) when the
+     * connection is not established in time.
+     */
+    public static Async<TcpStream> connect(SocketAddress address, Duration timeout) {
+        InetSocketAddress inet = checkAddress(address);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
+        }
+        Timeout<TcpStream> limited = Timeout.of(timeout, new Connect(inet));
+        return new Async<>() {
+            @Override
+            public Poll<TcpStream> poll(Context cx) throws Exception {
+                try {
+                    return limited.poll(cx);
+                } catch (TimeoutException e) {
+                    SocketTimeoutException t = new SocketTimeoutException("connect to " + inet + " timed out after " + timeout);
+                    t.initCause(e);
+                    throw t;
+                }
+            }
+
+            @Override
+            public void cancel() {
+                limited.cancel();
+            }
+        };
     }
 
     static InetSocketAddress checkAddress(SocketAddress address) {

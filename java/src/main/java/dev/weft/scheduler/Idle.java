@@ -144,6 +144,11 @@ final class Idle {
         }
     }
 
+    /** Some parked worker's index (left on the stack), or -1. */
+    synchronized int anyParked() {
+        return sleeperCount == 0 ? -1 : sleepers[sleeperCount - 1];
+    }
+
     /** Whether worker {@code index} is on the parked stack. */
     synchronized boolean isParked(int index) {
         return parked[index];

@@ -248,8 +248,14 @@ public final class Scheduler {
         return idle.numUnparked() > 0 ? interval : interval * 10;
     }
 
-    void releasePollerWatch(Worker w) {
-        pollerWatch.compareAndSet(w.index(), -1);
+    /** {@code w} gives up the watch role: a parked worker, if any, is woken to take it over. */
+    void handOffPollerWatch(Worker w) {
+        if (pollerWatch.compareAndSet(w.index(), -1)) {
+            int other = idle.anyParked();
+            if (other >= 0) {
+                workers[other].unpark(); // a plain wake: it re-parks as the watcher
+            }
+        }
     }
 
     /** Counts a task's end, for the alive-tasks metric. */

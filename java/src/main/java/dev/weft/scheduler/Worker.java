@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * interval as timeout while some peer is not parked, and with ten times it while all are parked
  * (a peer may wake from its own poller and then block in user code without anyone noticing), so a
  * stalled poller is served within about 11 ms at worst, at the cost of at most 100 wake-ups a
- * second of one thread in an idle runtime. A one-worker runtime has no watcher.
+ * second of one thread in an idle runtime. A watcher that wakes to run a task or its inbox hands
+ * the role over by waking a parked worker (which re-parks as the watcher): a watcher busy in user
+ * code would watch no one. A one-worker runtime has no watcher.
  *
  * <p>Thread-safety: {@link #current()}, {@link #runOnOwner}, {@link #poller()} (for
  * registration), {@link #index()} and {@link #scheduler()} are safe from any thread; everything
@@ -76,6 +78,8 @@ public final class Worker extends Thread {
     private Task<?> lifo;
     private int lifoStreak;
     private boolean searching;
+    /** Whether this worker holds the poller-watch role (see class comment). */
+    private boolean watching;
     /** Ticks left until the next non-blocking poller turn / inject-queue-first turn (no division on the hot path). */
     private int untilEventTurn;
     private int untilInjectFirst;
@@ -144,6 +148,7 @@ public final class Worker extends Thread {
     long parkTimeoutNanos() {
         long timeout = timers.parkTimeoutNanos(); // -1: no timer (or paused time): wait until woken
         long watch = scheduler.pollerWatchTimeout(this);
+        watching = watch > 0;
         if (watch > 0) {
             timeout = timeout < 0 ? watch : Math.min(timeout, watch);
         }
@@ -163,6 +168,7 @@ public final class Worker extends Thread {
         final SchedulerConfig cfg = scheduler.config;
         while (!scheduler.isClosed()) {
             if (!inbox.isEmpty()) {
+                leaveWatch(); // the inbox may run user code for long
                 runInbox();
             }
             if (--untilEventTurn <= 0) {
@@ -178,6 +184,7 @@ public final class Worker extends Thread {
                 if (searching) {
                     endSearch(); // woken as a searcher and found work in the queues
                 }
+                leaveWatch();
                 t.run(this);
                 continue;
             }
@@ -192,6 +199,7 @@ public final class Worker extends Thread {
             }
             t = search();
             if (t != null) {
+                leaveWatch();
                 t.run(this);
                 continue;
             }
@@ -204,7 +212,14 @@ public final class Worker extends Thread {
         Task<?> t;
         if (--untilInjectFirst <= 0) {
             untilInjectFirst = cfg.globalQueueInterval();
-            if ((t = inject.pop()) != null) {
+            // A batch, not one task: a poller turn can wake more tasks than the local queue
+            // holds, and the overflow lands here; taking one per interval left those tasks
+            // waiting interval x overflow ticks (~100 ms with 512 busy connections on one
+            // worker) while the local ones cycled. The batch is bounded by the local room, so
+            // it cannot overflow straight back.
+            int room = LocalQueue.CAPACITY - local.len();
+            t = room > 1 ? takeFromInject(room) : inject.pop();
+            if (t != null) {
                 return t;
             }
         }
@@ -226,12 +241,17 @@ public final class Worker extends Thread {
     }
 
     private Task<?> takeFromInject() {
+        return takeFromInject(LocalQueue.CAPACITY);
+    }
+
+    /** Takes this worker's share of the inject queue, at most half a local queue and {@code room}. */
+    private Task<?> takeFromInject(int room) {
         InjectQueue inject = scheduler.inject;
         int len = inject.len();
         if (len == 0) {
             return null;
         }
-        int n = Math.min(len / scheduler.workerCount() + 1, LocalQueue.CAPACITY / 2);
+        int n = Math.min(Math.min(len / scheduler.workerCount() + 1, LocalQueue.CAPACITY / 2), room);
         return inject.popInto(n, local);
     }
 
@@ -433,11 +453,22 @@ public final class Worker extends Thread {
         counters.parks++;
         long t0 = System.nanoTime();
         pollerTurn(timeout, true);
-        scheduler.releasePollerWatch(this);
         counters.parkedNanos += System.nanoTime() - t0;
         if (idle.returnFromPark(index)) {
             searching = true; // notifyWork counted us as searching
             counters.unparks++;
+        }
+    }
+
+    /**
+     * About to run user code: a watcher hands its role to a parked worker (woken to re-park as
+     * the watcher), since a watcher busy in user code watches no one. A watcher that only woke
+     * for its watch timeout keeps the role, so an idle runtime costs one wake-up per interval.
+     */
+    private void leaveWatch() {
+        if (watching) {
+            watching = false;
+            scheduler.handOffPollerWatch(this);
         }
     }
 

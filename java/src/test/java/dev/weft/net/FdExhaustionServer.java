@@ -25,11 +25,11 @@ public final class FdExhaustionServer {
         Queue<TcpStream> held = new ConcurrentLinkedQueue<>();
         long[] accepted = new long[1];
         // Classes here load from directories, one open() per class file, unlike a production jar
-        // whose descriptor stays open: run the back-off path's machinery (the blocking pool that
-        // serves as timer, the log formatter's time-zone data) once before the limit bites.
+        // whose descriptor stays open: run the back-off path's machinery (the timer, the log
+        // formatter's time-zone data) once before the limit bites.
         System.getLogger("warm-up").log(System.Logger.Level.INFO, "child server starting");
         try (Runtime warm = NetTesting.runtime(Backend.valueOf(args[0]), 1)) {
-            warm.blockOn(dev.weft.task.Async.ready(null).flatMap(v -> Sleeps.sleep(java.time.Duration.ofMillis(1))));
+            warm.blockOn(dev.weft.time.Sleep.after(java.time.Duration.ofMillis(1)));
         }
         try (Runtime rt = NetTesting.runtime(Backend.valueOf(args[0]), 1);
              TcpListener listener = rt.blockOn(TcpListener.bind(new InetSocketAddress("127.0.0.1", 0),

@@ -109,6 +109,31 @@ class TcpStreamTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void connectWithATimeoutFailsWithSocketTimeoutExceptionWhenNobodyAnswers(Backend backend) throws Exception {
+        // A listener that never accepts, with a full accept queue: the kernel drops further SYNs.
+        try (ServerSocket deaf = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Runtime rt = NetTesting.runtime(backend, 1)) {
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", deaf.getLocalPort());
+            java.util.List<TcpStream> queued = new java.util.ArrayList<>();
+            Throwable t = null;
+            for (int i = 0; i < 8 && t == null; i++) { // fill the queue, then one more must time out
+                try {
+                    queued.add(rt.blockOn(TcpStream.connect(target, Duration.ofMillis(300))));
+                } catch (CompletionException e) {
+                    t = e.getCause();
+                }
+            }
+            for (TcpStream q : queued) {
+                q.close();
+            }
+            assertInstanceOf(java.net.SocketTimeoutException.class, t);
+            assertTrue(t.getMessage().contains("timed out"), t.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> TcpStream.connect(NetTesting.LOOPBACK_ANY_PORT, Duration.ZERO));
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void halfCloseReadsAsEndOfStreamWhileTheOtherDirectionStillWorks(Backend backend) throws Exception {
         try (Runtime rt = NetTesting.runtime(backend, 2);
              TcpListener listener = rt.blockOn(TcpListener.bind(NetTesting.LOOPBACK_ANY_PORT))) {
