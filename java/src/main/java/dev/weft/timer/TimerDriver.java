@@ -65,14 +65,12 @@ public final class TimerDriver {
 
     /**
      * Links {@code entry} to fire at {@code deadlineNanos} (owner thread). Returns {@code false}
-     * without linking it when the deadline is already due (the caller completes at once) or the
-     * entry was cancelled.
+     * without linking it when the deadline's tick has already been processed (the caller
+     * completes at once) or the entry was cancelled. It reads no clock: the caller, which has
+     * just compared the deadline with the clock, pays for one read, not two.
      */
     public boolean register(TimerEntry entry, long deadlineNanos) {
         checkOwner("register");
-        if (deadlineNanos <= clock.nanoTime()) {
-            return false;
-        }
         return wheel.insert(entry, TimerWheel.ceilTick(deadlineNanos));
     }
 
@@ -82,8 +80,9 @@ public final class TimerDriver {
      * has already returned pending. A cancelled entry is left alone.
      */
     public void registerOrFire(TimerEntry entry, long deadlineNanos) {
-        if (!register(entry, deadlineNanos) && entry.arm()) {
-            entry.expire();
+        boolean due = deadlineNanos <= clock.nanoTime();
+        if (due || !register(entry, deadlineNanos)) {
+            entry.expire(); // does nothing if the entry was cancelled meanwhile
         }
     }
 

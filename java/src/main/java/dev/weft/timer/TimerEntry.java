@@ -13,9 +13,12 @@ import java.lang.invoke.VarHandle;
  * {@code prev}/{@code next} fields, so insert and cancel are O(1) and allocate nothing.
  *
  * <pre>
- *   IDLE --arm--> ARMED --expire--> FIRED --arm--> ARMED ...   (an interval re-arms)
- *   IDLE | ARMED | FIRED --cancel--> CANCELLED                  (terminal)
+ *   PENDING --expire (owner)--> FIRED --reset / re-insert--> PENDING ...   (an interval re-arms)
+ *   PENDING --cancel (any thread)--> CANCELLED                             (terminal)
  * </pre>
+ *
+ * <p>Inserting an entry does not change its state (a pending entry may be linked or not), so
+ * scheduling a timer costs no atomic instruction; only the fire-or-cancel decision is a CAS.
  *
  * <p>Thread-safety: the link fields ({@code prev}, {@code next}, {@code slot}, the deadline) are
  * touched only by the thread that owns the wheel the entry is in. The state word is changed only
@@ -25,22 +28,23 @@ import java.lang.invoke.VarHandle;
  * its waker, or the firing thread that reads the waker after its CAS, wakes the current task.
  */
 public final class TimerEntry {
-    /** Created or reset, not in any wheel. */
-    public static final int IDLE = 0;
-    /** In a wheel, waiting for its deadline. */
-    public static final int ARMED = 1;
+    /** Waiting: created, or linked in a wheel until its deadline. */
+    public static final int PENDING = 0;
     /** Its deadline passed and its waker was called; no longer in a wheel. */
-    public static final int FIRED = 2;
+    public static final int FIRED = 1;
     /** Cancelled; never fires. It may still be linked until its owner unlinks it. */
-    public static final int CANCELLED = 3;
+    public static final int CANCELLED = 2;
 
     static final int UNLINKED = -1;
 
     private static final VarHandle STATE;
+    private static final VarHandle WAKER;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(TimerEntry.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(TimerEntry.class, "state", int.class);
+            WAKER = lookup.findVarHandle(TimerEntry.class, "waker", Waker.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,12 +56,15 @@ public final class TimerEntry {
     TimerEntry next;
     int slot = UNLINKED;
 
-    private volatile int state = IDLE;
+    // Both left at their defaults or written plainly in the constructor: a volatile store there
+    // would cost a full fence per timer, and the entry reaches other threads only through a
+    // publication that already orders it (the task's state word, the owner's inbox).
+    private volatile int state; // PENDING
     private volatile Waker waker;
 
     /** An idle entry that will call {@code waker} when it fires. */
     public TimerEntry(Waker waker) {
-        this.waker = waker;
+        WAKER.set(this, waker);
     }
 
     /** An idle entry whose waker is given later through {@link #setWaker(Waker)}. */
@@ -79,7 +86,7 @@ public final class TimerEntry {
         return slot != UNLINKED;
     }
 
-    /** The state word: {@link #IDLE}, {@link #ARMED}, {@link #FIRED} or {@link #CANCELLED}. */
+    /** The state word: {@link #PENDING}, {@link #FIRED} or {@link #CANCELLED}. */
     public int state() {
         return state;
     }
@@ -93,38 +100,33 @@ public final class TimerEntry {
     }
 
     /**
-     * Moves IDLE or FIRED to ARMED, before the owner inserts this entry. Returns {@code false} if
-     * the entry was cancelled (it must then not be inserted).
+     * Whether the owner may link this entry: a pending one may; a fired one (an interval's next
+     * tick) is made pending again; a cancelled one may not. A cancel racing this check from
+     * another thread is still honoured: the entry is then linked but cancelled, and the owner
+     * drops it when its slot comes or when the canceller's hand-off reaches it.
      */
-    boolean arm() {
-        for (;;) {
-            int s = state;
-            if (s == CANCELLED) {
-                return false;
-            }
-            if (s == ARMED) {
-                throw new IllegalStateException("timer entry is already armed in a wheel");
-            }
-            if (STATE.compareAndSet(this, s, ARMED)) {
-                return true;
-            }
+    boolean prepareInsert() {
+        int s = state;
+        if (s == PENDING) {
+            return true;
         }
+        return s == FIRED && STATE.compareAndSet(this, FIRED, PENDING);
     }
 
     /**
-     * Moves FIRED back to IDLE, so a re-registration handed to another thread is not mistaken
+     * Moves FIRED back to PENDING, so a re-registration handed to another thread is not mistaken
      * for the previous fire. Returns {@code false} if the entry is not FIRED (it is left as is).
      */
     public boolean reset() {
-        return STATE.compareAndSet(this, FIRED, IDLE);
+        return STATE.compareAndSet(this, FIRED, PENDING);
     }
 
     /**
-     * Called by the owner when the deadline passed: ARMED to FIRED, then the waker. Returns
+     * Called by the owner when the deadline passed: PENDING to FIRED, then the waker. Returns
      * {@code true} if this call fired the entry, {@code false} if a cancel won.
      */
     boolean expire() {
-        if (!STATE.compareAndSet(this, ARMED, FIRED)) {
+        if (!STATE.compareAndSet(this, PENDING, FIRED)) {
             return false;
         }
         Waker w = waker;
@@ -141,20 +143,12 @@ public final class TimerEntry {
      * its slot comes first.
      */
     public boolean cancel() {
-        for (;;) {
-            int s = state;
-            if (s == FIRED || s == CANCELLED) {
-                return false;
-            }
-            if (STATE.compareAndSet(this, s, CANCELLED)) {
-                return true;
-            }
-        }
+        return state == PENDING && STATE.compareAndSet(this, PENDING, CANCELLED);
     }
 
     @Override
     public String toString() {
-        String[] names = {"IDLE", "ARMED", "FIRED", "CANCELLED"};
+        String[] names = {"PENDING", "FIRED", "CANCELLED"};
         return "TimerEntry[" + names[state] + (slot == UNLINKED ? "" : ", tick " + deadline) + "]";
     }
 }

@@ -99,7 +99,7 @@ public final class TimerWheel {
     }
 
     /**
-     * Arms {@code entry} and links it to fire at {@code deadlineTick}. Returns {@code false}
+     * Links {@code entry} to fire at {@code deadlineTick} (a fired entry becomes pending again). Returns {@code false}
      * without linking it if the deadline is already due ({@code deadlineTick <= elapsed()}: the
      * caller treats the timer as expired now) or if the entry was cancelled.
      *
@@ -109,7 +109,7 @@ public final class TimerWheel {
         if (entry.slot != TimerEntry.UNLINKED) {
             throw new IllegalStateException("timer entry is already in a wheel: " + entry);
         }
-        if (deadlineTick <= elapsed || !entry.arm()) {
+        if (deadlineTick <= elapsed || !entry.prepareInsert()) {
             return false;
         }
         entry.deadline = deadlineTick;

@@ -1,9 +1,9 @@
 package dev.weft.bench.timer;
 
+import dev.weft.task.Waker;
 import dev.weft.timer.Clock;
 import dev.weft.timer.TimerEntry;
 import dev.weft.timer.TimerWheel;
-import dev.weft.task.Waker;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
@@ -19,25 +19,28 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.lang.reflect.Field;
+import java.util.Queue;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Schedule then cancel 1,000,000 timers with random delays of 1 ms to 10 s; one operation is
  * one timer scheduled and cancelled, so the score is timers per second and {@code -prof gc}'s
- * {@code gc.alloc.rate.norm} is bytes per timer.
+ * {@code gc.alloc.rate.norm} is bytes per timer. Every contender reads the clock once per
+ * schedule (as each does in real use) and gets the same delays.
  *
  * <p>Each contender counts a timer as done only once the structure really absorbed it:
  * Weft's wheel and STPE (with {@code setRemoveOnCancelPolicy(true)}) link and unlink on the
  * calling thread; Netty's event loop runs the whole batch as one task on its own thread (where
  * schedule and cancel touch its priority queue directly), and the caller waits for it; Netty's
  * {@link HashedWheelTimer} (1 ms tick) hands schedules and cancels to its worker thread through
- * queues, so the invocation waits until {@link HashedWheelTimer#pendingTimeouts()} is back to 0,
- * that is, until the worker has processed every cancellation.
+ * queues, so the invocation waits until {@link HashedWheelTimer#pendingTimeouts()} is back to
+ * where it was (every cancellation processed) and its queue of new timeouts is drained.
+ *
+ * <p>Each contender has its own state, so only its own threads exist during its measurement.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TimerScheduleCancelBenchmark {
@@ -47,48 +50,81 @@ public class TimerScheduleCancelBenchmark {
     private static final Waker NOTHING_WAKER = () -> { };
     private static final TimerTask NOTHING_TASK = t -> { };
 
-    private long[] delays;
-    private Clock clock;
-    private TimerWheel wheel;
-    private TimerEntry[] entries;
-    private HashedWheelTimer hashedWheel;
-    private Timeout[] timeouts;
-    private ScheduledThreadPoolExecutor stpe;
-    private DefaultEventLoop nettyLoop;
-    private Future<?>[] futures;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        delays = TimerDelays.millis(TIMERS, 1, 10_000);
-        clock = Clock.real();
-        wheel = new TimerWheel(TimerWheel.floorTick(clock.nanoTime()));
-        entries = new TimerEntry[TIMERS];
-        hashedWheel = new HashedWheelTimer(1, TimeUnit.MILLISECONDS);
-        hashedWheel.start();
-        timeouts = new Timeout[TIMERS];
-        stpe = new ScheduledThreadPoolExecutor(1);
-        stpe.setRemoveOnCancelPolicy(true);
-        nettyLoop = new DefaultEventLoop();
-        futures = new Future<?>[TIMERS];
+    @State(Scope.Benchmark)
+    public static class Delays {
+        final long[] millis = TimerDelays.millis(TIMERS, 1, 10_000);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        hashedWheel.stop();
-        stpe.shutdownNow();
-        nettyLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    @State(Scope.Benchmark)
+    public static class Weft {
+        final Clock clock = Clock.real();
+        final TimerWheel wheel = new TimerWheel(TimerWheel.floorTick(clock.nanoTime()));
+        final TimerEntry[] entries = new TimerEntry[TIMERS];
+    }
+
+    @State(Scope.Benchmark)
+    public static class Hashed {
+        HashedWheelTimer timer;
+        Queue<?> newTimeouts;
+        final Timeout[] timeouts = new Timeout[TIMERS];
+
+        @Setup(Level.Trial)
+        public void start() throws ReflectiveOperationException {
+            timer = new HashedWheelTimer(1, TimeUnit.MILLISECONDS);
+            timer.start();
+            Field f = HashedWheelTimer.class.getDeclaredField("timeouts");
+            f.setAccessible(true);
+            newTimeouts = (Queue<?>) f.get(timer);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            timer.stop();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Stpe {
+        final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
+        final Future<?>[] futures = new Future<?>[TIMERS];
+
+        @Setup(Level.Trial)
+        public void start() {
+            executor.setRemoveOnCancelPolicy(true);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            executor.shutdownNow();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class NettyLoop {
+        DefaultEventLoop loop;
+        final Future<?>[] futures = new Future<?>[TIMERS];
+
+        @Setup(Level.Trial)
+        public void start() {
+            loop = new DefaultEventLoop();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 
     @Benchmark
     @OperationsPerInvocation(TIMERS)
-    public int weftWheel() {
-        TimerWheel w = wheel;
-        TimerEntry[] es = entries;
+    public int weftWheel(Weft s, Delays d) {
+        TimerWheel w = s.wheel;
+        TimerEntry[] es = s.entries;
+        long[] delays = d.millis;
         for (int i = 0; i < TIMERS; i++) {
             TimerEntry e = new TimerEntry(NOTHING_WAKER);
-            // What a Sleep does on its first poll: read the clock, round the deadline up to a tick.
-            long deadline = TimerWheel.ceilTick(clock.nanoTime() + delays[i] * 1_000_000L);
-            w.insert(e, deadline);
+            // What a Sleep does: read the clock, round the deadline up to a tick, link the entry.
+            w.insert(e, TimerWheel.ceilTick(s.clock.nanoTime() + delays[i] * 1_000_000L));
             es[i] = e;
         }
         for (int i = 0; i < TIMERS; i++) {
@@ -102,44 +138,49 @@ public class TimerScheduleCancelBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(TIMERS)
-    public long nettyHashedWheelTimer() throws InterruptedException {
-        long base = hashedWheel.pendingTimeouts();
+    public long nettyHashedWheelTimer(Hashed s, Delays d) throws InterruptedException {
+        HashedWheelTimer timer = s.timer;
+        long base = timer.pendingTimeouts();
+        long[] delays = d.millis;
         for (int i = 0; i < TIMERS; i++) {
-            timeouts[i] = hashedWheel.newTimeout(NOTHING_TASK, delays[i], TimeUnit.MILLISECONDS);
+            s.timeouts[i] = timer.newTimeout(NOTHING_TASK, delays[i], TimeUnit.MILLISECONDS);
         }
         for (int i = 0; i < TIMERS; i++) {
-            timeouts[i].cancel();
-            timeouts[i] = null;
+            s.timeouts[i].cancel();
+            s.timeouts[i] = null;
         }
-        while (hashedWheel.pendingTimeouts() != base) {
+        while (timer.pendingTimeouts() != base || !s.newTimeouts.isEmpty()) {
             Thread.sleep(0, 100_000);
         }
-        return hashedWheel.pendingTimeouts();
+        return timer.pendingTimeouts();
     }
 
     @Benchmark
     @OperationsPerInvocation(TIMERS)
-    public int scheduledThreadPoolExecutor() {
+    public int scheduledThreadPoolExecutor(Stpe s, Delays d) {
+        long[] delays = d.millis;
         for (int i = 0; i < TIMERS; i++) {
-            futures[i] = stpe.schedule(NOTHING, delays[i], TimeUnit.MILLISECONDS);
+            s.futures[i] = s.executor.schedule(NOTHING, delays[i], TimeUnit.MILLISECONDS);
         }
         for (int i = 0; i < TIMERS; i++) {
-            futures[i].cancel(false);
-            futures[i] = null;
+            s.futures[i].cancel(false);
+            s.futures[i] = null;
         }
-        return check(stpe.getQueue().size(), 0, "STPE queue size");
+        return check(s.executor.getQueue().size(), 0, "STPE queue size");
     }
 
     @Benchmark
     @OperationsPerInvocation(TIMERS)
-    public Object nettyEventLoop() throws Exception {
-        return nettyLoop.submit(() -> {
+    public Object nettyEventLoop(NettyLoop s, Delays d) throws Exception {
+        long[] delays = d.millis;
+        DefaultEventLoop loop = s.loop;
+        return loop.submit(() -> {
             for (int i = 0; i < TIMERS; i++) {
-                futures[i] = nettyLoop.schedule(NOTHING, delays[i], TimeUnit.MILLISECONDS);
+                s.futures[i] = loop.schedule(NOTHING, delays[i], TimeUnit.MILLISECONDS);
             }
             for (int i = 0; i < TIMERS; i++) {
-                futures[i].cancel(false);
-                futures[i] = null;
+                s.futures[i].cancel(false);
+                s.futures[i] = null;
             }
         }).get();
     }

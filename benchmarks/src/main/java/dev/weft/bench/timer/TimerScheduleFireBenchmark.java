@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * clock: they run in real time, so each invocation lasts at least 1 s and their score is bounded
  * by that window (about 100,000 timers/s); their bytes per timer are still comparable.
  */
-@State(Scope.Benchmark)
+@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TimerScheduleFireBenchmark {
@@ -46,6 +47,8 @@ public class TimerScheduleFireBenchmark {
     private PausedNettyLoop nettyLoop;
     private HashedWheelTimer hashedWheel;
     private ScheduledThreadPoolExecutor stpe;
+    /** Set in setUp from the benchmark being run, so that only its contender's threads start. */
+    private String contender = "";
     private int fired;
     private final AtomicInteger firedConcurrently = new AtomicInteger();
     private final Runnable countFire = () -> fired++;
@@ -54,21 +57,32 @@ public class TimerScheduleFireBenchmark {
     private final TimerTask countTimeout = t -> firedConcurrently.incrementAndGet();
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         delays = TimerDelays.millis(TIMERS, 1, SPREAD_MILLIS);
+        contender = params.getBenchmark();
         clock = Clock.paused();
         wheel = new TimerWheel(TimerWheel.floorTick(clock.nanoTime()));
-        nettyLoop = new PausedNettyLoop();
-        hashedWheel = new HashedWheelTimer(1, TimeUnit.MILLISECONDS);
-        hashedWheel.start();
-        stpe = new ScheduledThreadPoolExecutor(1);
+        if (contender.endsWith("nettyEventLoopPaused")) {
+            nettyLoop = new PausedNettyLoop();
+        } else if (contender.endsWith("nettyHashedWheelTimerRealTime")) {
+            hashedWheel = new HashedWheelTimer(1, TimeUnit.MILLISECONDS);
+            hashedWheel.start();
+        } else if (contender.endsWith("scheduledThreadPoolExecutorRealTime")) {
+            stpe = new ScheduledThreadPoolExecutor(1);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        hashedWheel.stop();
-        stpe.shutdownNow();
-        nettyLoop.shutdownOnRealTime();
+        if (hashedWheel != null) {
+            hashedWheel.stop();
+        }
+        if (stpe != null) {
+            stpe.shutdownNow();
+        }
+        if (nettyLoop != null) {
+            nettyLoop.shutdownOnRealTime();
+        }
     }
 
     @Benchmark
