@@ -52,6 +52,7 @@ names = {
     "scheduledThreadPoolExecutor": "ScheduledThreadPoolExecutor (removeOnCancel)",
     "scheduledThreadPoolExecutorRealTime": "ScheduledThreadPoolExecutor (real time)",
     "nettyEventLoop": "Netty event loop schedule", "nettyEventLoopPaused": "Netty event loop schedule (MockTicker)",
+    "clockReadReference": "(reference, not a contender) one System.nanoTime() read",
 }
 suites = {"TimerScheduleCancelBenchmark": "schedule+cancel, 1,000,000 timers, delays 1 ms-10 s",
           "TimerScheduleFireBenchmark": "schedule+fire, 100,000 timers over 1 s"}
@@ -110,7 +111,7 @@ mkdir -p "$(dirname "$out_md")"
   echo
   echo "$report"
   echo
-  echo "Reading. Every contender reads the clock once per schedule (System.nanoTime, about 20-25 ns on this VM, the largest single cost of Weft's ~45 ns per scheduled+cancelled timer). Weft's wheel does the rest on the calling thread with no atomic instruction to schedule and one CAS to cancel, and allocates one 40-byte TimerEntry per timer. HashedWheelTimer's caller only allocates and enqueues (schedule and cancel each go through an MPSC queue) while its own thread does the bucket work on the other core, so its per-timer cost on the caller is close to Weft's; STPE and the Netty event loop pay a heap (O(log n)) insert and remove."
+  echo "Reading. Every contender reads the clock once per schedule (System.nanoTime, about 20 ns on this VM: see the reference row; the largest single cost of Weft's 45-55 ns per scheduled+cancelled timer). Weft's wheel does the rest on the calling thread with no atomic instruction to schedule and one CAS to cancel, and allocates one 40-byte TimerEntry per timer. HashedWheelTimer's caller only allocates and enqueues (schedule and cancel each go through an MPSC queue) while its own thread does the bucket work on the other core, so its per-timer cost on the caller is close to Weft's; STPE and the Netty event loop pay a heap (O(log n)) insert and remove."
   echo
   echo "Schedule+fire: HashedWheelTimer and ScheduledThreadPoolExecutor have no pausable clock, so they fire over 1 s of real time; their timers/s is bounded by that second (about 100,000/s) and says only that they keep up; their bytes/timer compare directly."
 } >"$out_md"

@@ -185,6 +185,15 @@ public class TimerScheduleCancelBenchmark {
         }).get();
     }
 
+    /**
+     * Not a contender: one {@code System.nanoTime()} read, the floor every contender pays per
+     * schedule, measured in the same run so the table shows how much of each cost it is.
+     */
+    @Benchmark
+    public long clockReadReference() {
+        return System.nanoTime();
+    }
+
     static int check(int actual, int expected, String what) {
         if (actual != expected) {
             throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
