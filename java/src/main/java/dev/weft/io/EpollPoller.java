@@ -268,10 +268,18 @@ public final class EpollPoller implements Poller, Registration.Owner {
 
     @Override
     public void wakeup() {
+        if (!latch.notifyParker()) {
+            return;
+        }
         // After close the eventfd's number may belong to someone else: never write to it then.
-        if (!closed && latch.notifyParker()) {
+        // The owner can wake, stop and close between notifyParker() and the write, so the write
+        // and close()'s release of the eventfd exclude each other. Only the syscall path pays.
+        synchronized (tableLock) {
+            if (closed) {
+                return;
+            }
             int r = sys.eventfdWrite(wakeFd, 1L);
-            if (r < 0 && !closed) {
+            if (r < 0) {
                 throw new UncheckedIOException(errno.exception("eventfd write", r));
             }
         }
@@ -292,12 +300,14 @@ public final class EpollPoller implements Poller, Registration.Owner {
     @Override
     public void close() {
         Registration[] t;
+        int r1;
         synchronized (tableLock) {
             if (closed) {
                 return;
             }
             closed = true;
             t = table;
+            r1 = sys.close(wakeFd);
         }
         for (int i = 0; i < t.length; i++) {
             Registration reg = (Registration) SLOT.getAcquire(t, i);
@@ -305,7 +315,6 @@ public final class EpollPoller implements Poller, Registration.Owner {
                 reg.close();
             }
         }
-        int r1 = sys.close(wakeFd);
         int r2 = sys.close(epfd);
         if (r1 < 0 || r2 < 0) {
             throw new UncheckedIOException(errno.exception("close poller", r1 < 0 ? r1 : r2));
