@@ -21,7 +21,7 @@ command_line="${WEFT_BENCH_COMMAND:-WEFT_BENCH_QUICK=${WEFT_BENCH_QUICK:-0} scri
 if [ ! -f "$jar" ]; then echo "[scheduler] $jar missing: run mvn -DskipTests package first" >&2; exit 1; fi
 
 if [ "${WEFT_BENCH_QUICK:-0}" = 1 ]; then
-  jmh_args=${SCHED_JMH:-"-f 1 -wi 1 -i 2 -w 100ms -r 200ms"}
+  jmh_args=${SCHED_JMH:-"-f 0 -wi 1 -i 2 -w 100ms -r 100ms"}
 else
   jmh_args=${SCHED_JMH:-"-f 1 -wi 4 -i 8 -w 1s -r 1s"}
 fi
