@@ -160,6 +160,15 @@ final class NetTesting {
 
         @Override
         public Poll<Void> poll(Context cx) throws IOException {
+            try {
+                return echoSome(cx);
+            } catch (IOException | RuntimeException e) {
+                s.close(); // a reset peer ends this connection; its descriptor must not outlive it
+                throw e;
+            }
+        }
+
+        private Poll<Void> echoSome(Context cx) throws IOException {
             while (true) {
                 if (buf.position() > 0) {
                     buf.flip();
