@@ -11,8 +11,8 @@
 # /proc/PID/stat over the measured window, read by the load generator itself).
 #
 # Knobs (environment): WEFT_BENCH_QUICK=1 (smoke run, a few seconds), ECHO_REPS (default 5),
-# ECHO_SECONDS (measured seconds per run, default 2), ECHO_WARMUP (unmeasured seconds per run,
-# default 0.5), ECHO_CONNS (default "64 512"), ECHO_SIZE (default 64), ECHO_SERVERS (a regex
+# ECHO_SECONDS (measured seconds per run, default 1.5), ECHO_WARMUP (unmeasured seconds per run,
+# default 0.3), ECHO_CONNS (default "64 512"), ECHO_SIZE (default 64), ECHO_SERVERS (a regex
 # on server ids to run a subset, e.g. 'netty|nio').
 # Needs benchmarks/target/weft-benchmarks.jar and benchmarks/target/loadgen (mvn -DskipTests package).
 set -euo pipefail
@@ -31,7 +31,7 @@ if [ ! -x "$loadgen" ]; then echo "[echo] $loadgen missing (no C compiler at bui
 if [ "${WEFT_BENCH_QUICK:-0}" = 1 ]; then
   reps=${ECHO_REPS:-1}; seconds=${ECHO_SECONDS:-0.3}; warmup=${ECHO_WARMUP:-0.2}; jit_warmup=0.5
 else
-  reps=${ECHO_REPS:-5}; seconds=${ECHO_SECONDS:-2}; warmup=${ECHO_WARMUP:-0.5}; jit_warmup=3
+  reps=${ECHO_REPS:-5}; seconds=${ECHO_SECONDS:-1.5}; warmup=${ECHO_WARMUP:-0.3}; jit_warmup=3
 fi
 conn_counts=${ECHO_CONNS:-"64 512"}
 size=${ECHO_SIZE:-64}

@@ -44,8 +44,12 @@ import java.util.Objects;
  * may be called from any thread.
  */
 public final class EpollPoller implements Poller, Registration.Owner {
-    /** Events decoded per wait; more ready fds are picked up by the next poll. */
-    static final int DEFAULT_MAX_EVENTS = 512;
+    /**
+     * Events decoded per wait; more ready fds stay, in order, in the kernel's ready list for the
+     * next poll. Half a worker's local queue (256 slots): one wait then never wakes more tasks
+     * than the queue has room for, which would overflow it and make service unfair.
+     */
+    static final int DEFAULT_MAX_EVENTS = 128;
     /** The eventfd's token: index 0xFFFFFFFF is never a table slot. */
     static final long WAKE_TOKEN = -1L;
 
