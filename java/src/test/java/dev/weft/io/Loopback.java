@@ -24,6 +24,8 @@ final class Loopback implements AutoCloseable {
     final int server;
     final Registration clientReg;
     final Registration serverReg;
+    private boolean clientClosed;
+    private boolean serverClosed;
 
     Loopback(EpollPoller poller) throws IOException {
         this.poller = poller;
@@ -73,12 +75,30 @@ final class Loopback implements AutoCloseable {
         }
     }
 
+    /** Closes the client end now (registration first); {@link #close()} then leaves it alone. */
+    void closeClient() throws IOException {
+        clientReg.close();
+        clientClosed = true;
+        posix.close(client);
+    }
+
+    /** Closes the server end now (registration first); {@link #close()} then leaves it alone. */
+    void closeServer() throws IOException {
+        serverReg.close();
+        serverClosed = true;
+        posix.close(server);
+    }
+
     @Override
     public void close() throws IOException {
         clientReg.close();
         serverReg.close();
-        posix.close(client);
-        posix.close(server);
+        if (!clientClosed) {
+            posix.close(client);
+        }
+        if (!serverClosed) {
+            posix.close(server);
+        }
         posix.close(listener);
     }
 }

@@ -204,23 +204,11 @@ class NativeIoSuiteTest {
         }
     }
 
-    /** Makes the server end send an RST: linger 0, then close. Its registration is closed first. */
+    /** Makes the server end send an RST: linger 0, then close (its registration first). */
     private static void resetServerSide(Loopback l) throws IOException {
         l.posix.setOption(l.server, StandardSocketOptions.SO_LINGER, 0);
         assertEquals(0, l.posix.getOption(l.server, StandardSocketOptions.SO_LINGER));
-        l.serverReg.close();
-        l.posix.close(l.server);
-        // Loopback.close closes server again: give it a harmless fresh descriptor to close.
-        reopenAs(l);
-    }
-
-    private static void reopenAs(Loopback l) throws IOException {
-        int fd = l.posix.openStream(StandardProtocolFamily.INET);
-        if (fd != l.server) {
-            // Another thread took the number: close ours; Loopback.close will then report EBADF.
-            l.posix.close(fd);
-            fail("fd " + l.server + " was reused by another thread during the test");
-        }
+        l.closeServer();
     }
 
     @ParameterizedTest
@@ -263,8 +251,7 @@ class NativeIoSuiteTest {
             int dup = sys.fcntl(l.client, sys.abi().F_DUPFD_CLOEXEC, 0);
             assertTrue(dup >= 0, "dup failed: " + dup);
             long oldToken = l.clientReg.token();
-            l.clientReg.close();
-            posix.close(l.client);
+            l.closeClient();
             int fresh = posix.openStream(StandardProtocolFamily.INET); // likely the same number
             Registration reused = p.register(fresh);
             try {
@@ -289,17 +276,7 @@ class NativeIoSuiteTest {
                 reused.close();
                 posix.close(fresh);
                 sys.close(dup);
-                reopenClient(l);
             }
-        }
-    }
-
-    /** Loopback.close will close the client fd again; hand it a harmless fresh one if the number is free. */
-    private static void reopenClient(Loopback l) throws IOException {
-        int fd = l.posix.openStream(StandardProtocolFamily.INET);
-        if (fd != l.client) {
-            l.posix.close(fd);
-            fail("fd " + l.client + " was reused by another thread during the test");
         }
     }
 
