@@ -190,6 +190,27 @@ final class IoSource {
         return tick;
     }
 
+    /**
+     * The tick rule after a stream read of up to {@code room} bytes: a would-block clears read
+     * readiness (unless a newer edge arrived) and returns {@code true}, so the caller waits
+     * again; a short read means the socket is drained for now, so readiness is cleared too and
+     * the caller keeps its bytes.
+     */
+    private boolean wouldBlockAfterRead(long tick, long n, long room) {
+        if (n == Posix.WOULD_BLOCK || (n > 0 && n < room)) {
+            reg.clearReadReady(tick);
+        }
+        return n == Posix.WOULD_BLOCK;
+    }
+
+    /** The same rule for a write of {@code offered} bytes: would-block or short means full for now. */
+    private boolean wouldBlockAfterWrite(long tick, long n, long offered) {
+        if (n < offered) { // WOULD_BLOCK is negative, so it is short too
+            reg.clearWriteReady(tick);
+        }
+        return n == Posix.WOULD_BLOCK;
+    }
+
     // --- stream data ---
 
     /** Reads into {@code dst}: bytes read (&gt; 0), {@link #EOF}, {@link #PENDING}, or 0 if no room. */
@@ -225,12 +246,8 @@ final class IoSource {
             } finally {
                 release();
             }
-            if (n == Posix.WOULD_BLOCK) {
-                reg.clearReadReady(tick);
+            if (wouldBlockAfterRead(tick, n, room)) {
                 continue;
-            }
-            if (n > 0 && n < room) {
-                reg.clearReadReady(tick);
             }
             return n == Posix.EOF ? endOfStream() : n;
         }
@@ -268,12 +285,8 @@ final class IoSource {
             } finally {
                 release();
             }
-            if (n == Posix.WOULD_BLOCK) {
-                reg.clearWriteReady(tick);
+            if (wouldBlockAfterWrite(tick, n, offered)) {
                 continue;
-            }
-            if (n < offered) {
-                reg.clearWriteReady(tick);
             }
             return n;
         }
@@ -303,12 +316,8 @@ final class IoSource {
             } finally {
                 release();
             }
-            if (n == Posix.WOULD_BLOCK) {
-                reg.clearReadReady(tick);
+            if (wouldBlockAfterRead(tick, n, offered)) {
                 continue;
-            }
-            if (n > 0 && n < offered) {
-                reg.clearReadReady(tick);
             }
             return n == Posix.EOF ? endOfStream() : n;
         }
@@ -338,12 +347,8 @@ final class IoSource {
             } finally {
                 release();
             }
-            if (n == Posix.WOULD_BLOCK) {
-                reg.clearWriteReady(tick);
+            if (wouldBlockAfterWrite(tick, n, offered)) {
                 continue;
-            }
-            if (n < offered) {
-                reg.clearWriteReady(tick);
             }
             return n;
         }
