@@ -4,9 +4,9 @@ import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Poll;
+import dev.weft.sys.OpenDescriptors;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +25,6 @@ class ShutdownTest {
     @org.junit.jupiter.api.BeforeAll
     static void warmUpJdkDescriptors() {
         Runtime.builder().workers(1).threadNamePrefix("weft-shutdown-warmup-").build().close();
-    }
-
-    static int openFds() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? -1 : fds.length;
     }
 
     static List<String> liveThreads(String prefix) {
@@ -63,7 +58,7 @@ class ShutdownTest {
 
     @Test
     void closeWithPendingAndBlockingTasksStopsEverythingAndReleasesEveryFd() throws Exception {
-        int fdsBefore = openFds();
+        OpenDescriptors fdsBefore = OpenDescriptors.snapshot();
         String prefix = "weft-shutdown-test-";
         Runtime rt = Runtime.builder().workers(2).threadNamePrefix(prefix).build();
         AtomicInteger cancels = new AtomicInteger();
@@ -92,7 +87,7 @@ class ShutdownTest {
 
         assertTrue(clean, "every worker, task and blocking job stopped within the timeout");
         assertEquals(List.of(), liveThreads(prefix), "no Weft thread is left");
-        assertEquals(fdsBefore, openFds(), "every descriptor the runtime opened is closed");
+        OpenDescriptors.assertNoLeakSince(fdsBefore, "every descriptor the runtime opened is closed");
         assertEquals(10_000, cancels.get(), "each pending task was cancelled exactly once");
         for (JoinHandle<Object> h : pending) {
             assertThrows(CancellationException.class, h::join);
@@ -105,12 +100,12 @@ class ShutdownTest {
 
     @Test
     void closeIsIdempotentAndAnUnusedRuntimeClosesCleanly() {
-        int fdsBefore = openFds();
+        OpenDescriptors fdsBefore = OpenDescriptors.snapshot();
         Runtime rt = Runtime.builder().workers(3).threadNamePrefix("weft-shutdown-idle-").build();
         rt.close();
         rt.close();
         assertTrue(rt.isClosed());
         assertEquals(List.of(), liveThreads("weft-shutdown-idle-"));
-        assertEquals(fdsBefore, openFds());
+        OpenDescriptors.assertNoLeakSince(fdsBefore, "an unused runtime closes its descriptors");
     }
 }

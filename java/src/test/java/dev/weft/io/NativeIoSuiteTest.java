@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.weft.sys.Bindings;
+import dev.weft.sys.OpenDescriptors;
 import dev.weft.sys.Posix;
 import dev.weft.sys.SyscallException;
 import dev.weft.sys.Syscalls;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its baseline afterwards.
  */
 class NativeIoSuiteTest {
-    private static long baselineFds;
+    private static OpenDescriptors baselineFds;
 
     static List<Syscalls> bindings() {
         return Bindings.available();
@@ -52,12 +53,12 @@ class NativeIoSuiteTest {
                 l.awaitWritable(l.serverReg);
             }
         }
-        baselineFds = Bindings.openFds();
+        baselineFds = OpenDescriptors.snapshot();
     }
 
     @AfterAll
     static void fdsAreBackToBaseline() {
-        assertEquals(baselineFds, Bindings.openFds(), "open descriptors after the suite (from /proc/self/fd)");
+        OpenDescriptors.assertNoLeakSince(baselineFds, "after the I/O suite");
     }
 
     @ParameterizedTest

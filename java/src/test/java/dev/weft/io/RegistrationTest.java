@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.sys.JnrSyscalls;
+import dev.weft.sys.OpenDescriptors;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,11 +23,11 @@ class RegistrationTest {
     private int out;
     private int rdhup;
 
-    private long baselineFds;
+    private OpenDescriptors baselineFds;
 
     @BeforeEach
     void open() throws IOException {
-        baselineFds = dev.weft.sys.Bindings.openFds();
+        baselineFds = OpenDescriptors.snapshot();
         JnrSyscalls sys = JnrSyscalls.load();
         poller = new EpollPoller(sys);
         fd = sys.eventfd(0, sys.abi().EFD_NONBLOCK | sys.abi().EFD_CLOEXEC);
@@ -42,7 +43,7 @@ class RegistrationTest {
         reg.close();
         JnrSyscalls.load().close(fd);
         poller.close();
-        assertEquals(baselineFds, dev.weft.sys.Bindings.openFds(), "descriptors leaked");
+        OpenDescriptors.assertNoLeakSince(baselineFds, "after this test");
     }
 
     @Test

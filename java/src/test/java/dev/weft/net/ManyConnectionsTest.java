@@ -3,6 +3,7 @@ package dev.weft.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.sys.OpenDescriptors;
 import dev.weft.Backend;
 import dev.weft.Runtime;
 import dev.weft.task.Async;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ManyConnectionsTest {
     private static final int WANTED_CONNECTIONS = 10_000;
     private static final int BYTES_PER_CONNECTION = 64 * 1024;
-    private static long baseline;
+    private static OpenDescriptors baseline;
 
     static List<Backend> backends() {
         return NetTesting.backends();
@@ -43,7 +44,7 @@ class ManyConnectionsTest {
 
     @AfterAll
     static void noDescriptorLeaks() throws InterruptedException {
-        NetTesting.assertFdsBackTo(baseline, "after ManyConnectionsTest");
+        OpenDescriptors.awaitNoLeakSince(baseline, "after ManyConnectionsTest");
     }
 
     /** This process's soft fd limit (the JVM raises it to the hard limit at start). */

@@ -1,10 +1,9 @@
 package dev.weft.net;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.weft.Backend;
 import dev.weft.Runtime;
 import dev.weft.sys.Bindings;
+import dev.weft.sys.OpenDescriptors;
 import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.Poll;
@@ -15,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
-/** What the net tests share: the backends to run against, runtimes, fd counts, small async helpers. */
+/** What the net tests share: the backends to run against, runtimes, the descriptor baseline, small async helpers. */
 final class NetTesting {
     static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
 
@@ -39,9 +38,9 @@ final class NetTesting {
     /**
      * Opens what a test class's tests open lazily and keep for the process's life (the
      * bindings; the JDK's own pre-close socket, made on a first socket close since JDK 25), then
-     * returns the fd count to hold the class to.
+     * returns the descriptors to hold the class to.
      */
-    static long warmUpAndCountFds() {
+    static OpenDescriptors warmUpAndCountFds() {
         for (Backend b : backends()) {
             try (Runtime rt = runtime(b, 1)) {
                 rt.blockOn(Async.ready(null));
@@ -53,51 +52,7 @@ final class NetTesting {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return openFds();
-    }
-
-    static long openFds() {
-        return Bindings.openFds();
-    }
-
-    /** Waits (bounded, 5 s) for the fd count to come back to {@code baseline}, then asserts it did. */
-    static void assertFdsBackTo(long baseline, String what) throws InterruptedException {
-        long now = openFds();
-        for (int i = 0; i < 100 && now > baseline; i++) {
-            Thread.sleep(50);
-            now = openFds();
-        }
-        assertTrue(now <= baseline, what + ": " + now + " fds open, baseline " + baseline + "; open now: " + describeFds());
-    }
-
-    /** Every open fd with what it points to, for a failure message. */
-    static String describeFds() {
-        StringBuilder sb = new StringBuilder();
-        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds.sorted()::iterator) {
-                try {
-                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
-                    sb.append(fd.getFileName()).append("->").append(target).append(' ');
-                    if (target.startsWith("socket:[")) {
-                        String inode = target.substring(8, target.length() - 1);
-                        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp"}) {
-                            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
-                                String[] f = line.trim().split("\\s+");
-                                if (f.length > 9 && f[9].equals(inode)) {
-                                    sb.append("[").append(table).append(' ').append(f[1]).append(' ').append(f[2])
-                                            .append(" state ").append(f[3]).append("] ");
-                                }
-                            }
-                        }
-                    }
-                } catch (IOException gone) {
-                    sb.append(fd.getFileName()).append("->(closed) ");
-                }
-            }
-        } catch (IOException e) {
-            sb.append("(cannot list /proc/self/fd: ").append(e).append(')');
-        }
-        return sb.toString();
+        return OpenDescriptors.snapshot();
     }
 
     /** What {@code rt.blockOn} threw, unwrapped from its CompletionException. */

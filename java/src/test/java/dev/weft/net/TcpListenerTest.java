@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.sys.OpenDescriptors;
 import dev.weft.Backend;
 import dev.weft.Runtime;
 import dev.weft.task.Async;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** TcpListener behaviour on every socket-capable backend. */
 class TcpListenerTest {
-    private static long baseline;
+    private static OpenDescriptors baseline;
 
     static List<Backend> backends() {
         return NetTesting.backends();
@@ -45,7 +46,7 @@ class TcpListenerTest {
 
     @AfterAll
     static void noDescriptorLeaks() throws InterruptedException {
-        NetTesting.assertFdsBackTo(baseline, "after TcpListenerTest");
+        OpenDescriptors.awaitNoLeakSince(baseline, "after TcpListenerTest");
     }
 
     @ParameterizedTest

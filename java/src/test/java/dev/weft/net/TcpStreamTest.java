@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.sys.OpenDescriptors;
 import dev.weft.Backend;
 import dev.weft.Runtime;
 import dev.weft.task.Async;
@@ -35,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** TcpStream behaviour on every socket-capable backend. */
 class TcpStreamTest {
-    private static long baseline;
+    private static OpenDescriptors baseline;
 
     static java.util.List<Backend> backends() {
         return NetTesting.backends();
@@ -48,7 +49,7 @@ class TcpStreamTest {
 
     @AfterAll
     static void noDescriptorLeaks() throws InterruptedException {
-        NetTesting.assertFdsBackTo(baseline, "after TcpStreamTest");
+        OpenDescriptors.awaitNoLeakSince(baseline, "after TcpStreamTest");
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.sys.OpenDescriptors;
 import dev.weft.Backend;
 import dev.weft.Runtime;
 import dev.weft.task.Async;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** UdpSocket behaviour on every socket-capable backend. */
 class UdpSocketTest {
-    private static long baseline;
+    private static OpenDescriptors baseline;
 
     static List<Backend> backends() {
         return NetTesting.backends();
@@ -38,7 +39,7 @@ class UdpSocketTest {
 
     @AfterAll
     static void noDescriptorLeaks() throws InterruptedException {
-        NetTesting.assertFdsBackTo(baseline, "after UdpSocketTest");
+        OpenDescriptors.awaitNoLeakSince(baseline, "after UdpSocketTest");
     }
 
     private static ByteBuffer ascii(String s) {

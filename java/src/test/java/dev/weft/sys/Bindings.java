@@ -1,8 +1,5 @@
 package dev.weft.sys;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,12 +27,4 @@ public final class Bindings {
         return all;
     }
 
-    /** The number of descriptors this process has open, from /proc/self/fd. */
-    public static long openFds() {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc/self/fd", e);
-        }
-    }
 }

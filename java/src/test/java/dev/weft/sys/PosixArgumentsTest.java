@@ -23,7 +23,7 @@ import org.junit.jupiter.api.function.Executable;
 class PosixArgumentsTest {
     private int fd = -1;
     private Posix posix;
-    private long baselineFds;
+    private OpenDescriptors baselineFds;
 
     static List<Syscalls> bindings() {
         return Bindings.available();
@@ -31,7 +31,7 @@ class PosixArgumentsTest {
 
     @BeforeEach
     void countFds() {
-        baselineFds = Bindings.openFds();
+        baselineFds = OpenDescriptors.snapshot();
     }
 
     @AfterEach
@@ -39,7 +39,7 @@ class PosixArgumentsTest {
         if (fd >= 0) {
             posix.close(fd);
         }
-        assertEquals(baselineFds, Bindings.openFds(), "descriptors leaked");
+        OpenDescriptors.assertNoLeakSince(baselineFds, "after this test");
     }
 
     private <T extends Throwable> void rejects(Class<T> type, String fragment, Executable call) {
