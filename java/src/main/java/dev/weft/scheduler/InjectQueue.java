@@ -14,7 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Algorithm.</b> Producers never lock or wait: an intrusive multi-producer queue with a
  * stub node (after Dmitry Vyukov's design). A push swaps itself into {@code tail} with one atomic
  * exchange, then links the previous tail to itself with a release store. Consumers (workers)
- * take a lock, so there is one consumer at a time, and walk from {@code head}. Between a
+ * take a lock, so there is one consumer at a time, and walk from {@code head}. A consumer that
+ * finds the lock taken spins briefly before it blocks: a take holds the lock for a few hundred
+ * nanoseconds, and a consumer that blocked would make the holder's unlock pay a thread wake-up
+ * (measured: a tenth of the time of 10,000 remote spawns went to that park and unpark). Between a
  * producer's exchange and its link the chain is briefly cut; a consumer that meets the cut while
  * {@code tail} shows more nodes waits for the link (spinning, then yielding), so a completed
  * push is never missed. When the consumer would take the last node it first re-queues the stub,
@@ -43,6 +46,9 @@ final class InjectQueue {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** Spins on a taken consumer lock before blocking on it (see the class comment). */
+    private static final int MAX_LOCK_SPINS = 100;
 
     private final Task<?> stub = new Task<>(null, null);
     private final ReentrantLock consumer = new ReentrantLock();
@@ -88,7 +94,7 @@ final class InjectQueue {
         if (len.get() <= 0) {
             return null;
         }
-        consumer.lock();
+        lockConsumer();
         try {
             Task<?> t = take();
             if (t != null) {
@@ -108,7 +114,7 @@ final class InjectQueue {
         if (len.get() <= 0 || max <= 0) {
             return null;
         }
-        consumer.lock();
+        lockConsumer();
         try {
             Task<?> first = take();
             if (first == null) {
@@ -122,6 +128,16 @@ final class InjectQueue {
             return first;
         } finally {
             consumer.unlock();
+        }
+    }
+
+    private void lockConsumer() {
+        for (int spins = 0; !consumer.tryLock(); spins++) {
+            if (spins == MAX_LOCK_SPINS) {
+                consumer.lock();
+                return;
+            }
+            Thread.onSpinWait();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import dev.weft.task.Async;
+import dev.weft.task.Context;
 import dev.weft.task.Poll;
 import dev.weft.task.Waker;
 
@@ -9,7 +10,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A spawned task: the one object per spawn. It is at once the user's {@link dev.weft.task.JoinHandle},
- * the task's {@link Waker}, and the entry that run queues hold (the inject queue links tasks
+ * the task's {@link Waker}, the {@link Context} its polls get (its budget is the polling worker's
+ * {@link PollState}), and the entry that run queues hold (the inject queue links tasks
  * through {@link #nextInQueue}; a worker's list of tasks that went pending through
  * {@link #nextTracked}, so shutdown can cancel tasks no queue holds).
  *
@@ -39,7 +41,7 @@ import java.lang.invoke.VarHandle;
  * <p>Thread-safety: {@link #wake()}, {@link #abort()} and the {@code JoinHandle} methods are safe
  * from any thread; {@link #run(Worker)} is called by the worker that dequeued the task.
  */
-final class Task<T> extends Completion<T> implements Waker {
+final class Task<T> extends Completion<T> implements Waker, Context {
     static final int NOTIFIED = 1;
     static final int RUNNING = 2;
     static final int COMPLETE = 4;
@@ -116,17 +118,17 @@ final class Task<T> extends Completion<T> implements Waker {
             s = witness;
         }
         w.counters.polls++;
-        WorkerContext cx = w.context;
+        PollState ps = w.pollState;
         Poll<T> p;
-        cx.enter(this);
+        ps.enter();
         try {
-            p = future.poll(cx);
+            p = future.poll(this);
         } catch (Throwable t) {
-            cx.exit();
+            ps.exit();
             finish(new Failure(t));
             return;
         }
-        boolean deferred = cx.exit();
+        boolean deferred = ps.exit();
         if (p.isReady()) {
             finish(valueOutcome(p.value()));
             return;
@@ -159,6 +161,34 @@ final class Task<T> extends Completion<T> implements Waker {
             }
             s = witness;
         }
+    }
+
+    // ---- the task as the Context of its own polls ----
+
+    @Override
+    public Waker waker() {
+        return this;
+    }
+
+    @Override
+    public boolean consumeBudget() {
+        PollState ps = PollState.current();
+        return ps == null || ps.consumeBudget(); // off the workers (misuse): nothing to spend
+    }
+
+    @Override
+    public int remainingBudget() {
+        PollState ps = PollState.current();
+        return ps == null ? Integer.MAX_VALUE : ps.remainingBudget();
+    }
+
+    @Override
+    public void deferWake() {
+        PollState ps = PollState.current();
+        if (ps == null) {
+            throw new IllegalStateException("deferWake() outside a poll, on " + Thread.currentThread().getName());
+        }
+        ps.deferWake();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.weft.scheduler;
 import dev.weft.io.Poller;
 import dev.weft.timer.TimerDriver;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,12 +60,24 @@ public final class Worker extends Thread {
     private final int index;
     private final Poller poller;
     final LocalQueue local = new LocalQueue();
-    final WorkerContext context;
+    final PollState pollState;
     final WorkerCounters counters = new WorkerCounters();
     private final TimerDriver timers;
 
-    private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
+    /**
+     * Tasks that yielded or spent their budget, oldest first, linked through
+     * {@link Task#nextInQueue} (a deferred task is in no other queue, so the link is free):
+     * deferring and re-queueing allocate nothing and touch no shared array.
+     */
+    private Task<?> deferredHead;
+    private Task<?> deferredTail;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /**
+     * Set after each offer to {@link #inbox}, cleared by this thread before it drains: the loop
+     * reads one volatile flag per tick instead of asking the queue. A hand-off the drain misses
+     * was offered after the clear, so its flag write comes after it too and the next tick sees it.
+     */
+    private volatile boolean inboxPending;
     private final AtomicBoolean pollPermit = new AtomicBoolean();
     private volatile long lastPollNanos;
 
@@ -93,7 +104,7 @@ public final class Worker extends Thread {
         this.scheduler = scheduler;
         this.index = index;
         this.poller = poller;
-        this.context = new WorkerContext(this, scheduler.config.budget());
+        this.pollState = new PollState(counters, scheduler.config.budget());
         this.rng = 0x9E3779B9 * (index + 1);
         this.lastPollNanos = System.nanoTime();
         this.untilEventTurn = scheduler.config.eventInterval();
@@ -139,6 +150,7 @@ public final class Worker extends Thread {
             throw new NullPointerException("runnable");
         }
         inbox.offer(r);
+        inboxPending = true;
         if (Thread.currentThread() != this) {
             poller.wakeup();
         }
@@ -170,7 +182,7 @@ public final class Worker extends Thread {
     private void loop() {
         final SchedulerConfig cfg = scheduler.config;
         while (!scheduler.isClosed()) {
-            if (!inbox.isEmpty()) {
+            if (inboxPending) {
                 leaveWatch(); // the inbox may run user code for long
                 runInbox();
             }
@@ -198,7 +210,7 @@ public final class Worker extends Thread {
                 t.run(this);
                 continue;
             }
-            if (!deferred.isEmpty()) {
+            if (deferredHead != null) {
                 // Deferred tasks run after a poller turn; one taken within the gap counts.
                 if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
                     pollerTurn(0, true);
@@ -269,7 +281,7 @@ public final class Worker extends Thread {
 
     /** A wake on this thread. */
     void scheduleLocal(Task<?> t) {
-        if (context.polling() && scheduler.config.lifoLimit() > 0) {
+        if (pollState.polling() && scheduler.config.lifoLimit() > 0) {
             Task<?> prev = lifo;
             lifo = t;
             if (prev == null) {
@@ -298,7 +310,26 @@ public final class Worker extends Thread {
 
     /** A task that yielded or spent its budget: runs after the next poller turn. */
     void defer(Task<?> t) {
-        deferred.add(t);
+        t.nextInQueue = null;
+        if (deferredTail == null) {
+            deferredHead = t;
+        } else {
+            deferredTail.nextInQueue = t;
+        }
+        deferredTail = t;
+    }
+
+    /** Unlinks and returns the oldest deferred task, or null. */
+    private Task<?> pollDeferred() {
+        Task<?> t = deferredHead;
+        if (t != null) {
+            deferredHead = t.nextInQueue;
+            if (deferredHead == null) {
+                deferredTail = null;
+            }
+            t.nextInQueue = null;
+        }
+        return t;
     }
 
     private void pushLocal(Task<?> t) {
@@ -345,15 +376,13 @@ public final class Worker extends Thread {
 
     /** Moves the deferred tasks (yields, spent budgets) to the back of the local queue. */
     private void requeueDeferred() {
-        Task<?> t;
-        boolean any = false;
-        while ((t = deferred.poll()) != null) {
+        if (deferredHead == null) {
+            return;
+        }
+        for (Task<?> t; (t = pollDeferred()) != null; ) {
             pushLocal(t);
-            any = true;
         }
-        if (any) {
-            scheduler.notifyWork();
-        }
+        scheduler.notifyWork();
     }
 
     /** Thief side: polls {@code victim}'s poller without blocking if it looks stalled. */
@@ -492,6 +521,7 @@ public final class Worker extends Thread {
     }
 
     private void runInbox() {
+        inboxPending = false; // before draining: see the field
         Runnable r;
         while ((r = inbox.poll()) != null) {
             try {
@@ -577,7 +607,7 @@ public final class Worker extends Thread {
             Task<?> t = lifo;
             lifo = null;
             if (t == null) {
-                t = deferred.poll();
+                t = pollDeferred();
             }
             if (t == null) {
                 t = local.pop();

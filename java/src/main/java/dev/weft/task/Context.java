@@ -18,32 +18,32 @@ import java.util.Objects;
  * looked at its poller and its other queued tasks (used by {@code yieldNow}); a plain
  * {@code waker().wake()} from inside a poll may instead run the task again soon.
  *
- * <p>A runtime reuses one mutable {@code Context} per worker; never keep a reference to it
- * past the poll. Keep {@link #waker()} instead.
+ * <p>Valid only during the poll it was given to: keep {@link #waker()} past the poll, never the
+ * context (in the runtime the task itself is the context, and its budget is its worker's).
  */
-public abstract class Context {
+public interface Context {
 
     /** The waker of the task being polled. Valid to keep and call from any thread. */
-    public abstract Waker waker();
+    Waker waker();
 
     /**
      * Spends one unit of the current poll's budget. Returns {@code true} if the caller may go
      * ahead; {@code false} if the budget is spent, in which case the task has been scheduled
      * to run again after the next poller turn and the caller must return pending.
      */
-    public abstract boolean consumeBudget();
+    boolean consumeBudget();
 
     /** Units left in this poll's budget (never negative). */
-    public abstract int remainingBudget();
+    int remainingBudget();
 
     /** Schedules the current task to be polled again after the worker's next poller turn. */
-    public abstract void deferWake();
+    void deferWake();
 
     /**
      * A context for polling by hand (tests, adapters): the given waker, an unlimited budget,
      * and a deferred wake that is a plain wake.
      */
-    public static Context of(Waker waker) {
+    static Context of(Waker waker) {
         Objects.requireNonNull(waker, "waker");
         return new Context() {
             @Override public Waker waker() { return waker; }

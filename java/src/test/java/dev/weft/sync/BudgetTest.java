@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class BudgetTest {
 
     /** A context whose budget is {@code units}; counts what was spent. */
-    private static final class Budget extends Context {
+    private static final class Budget implements Context {
         int left;
         int spent;
 
