@@ -52,13 +52,15 @@ public final class TcpStream implements AutoCloseable {
 
     /** Wraps an accepted socket: sets {@code TCP_NODELAY} and registers it with the current worker. */
     static TcpStream open(Transport accepted) throws IOException {
+        Poller poller;
         try {
             accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            poller = IoSource.currentPoller("TcpListener.accept");
         } catch (IOException | RuntimeException e) {
             accepted.closeAfterFailure(e);
             throw e;
         }
-        return new TcpStream(IoSource.register(IoSource.currentPoller("TcpListener.accept"), accepted));
+        return new TcpStream(IoSource.register(poller, accepted));
     }
 
     /**
