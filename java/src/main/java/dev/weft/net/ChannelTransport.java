@@ -86,35 +86,36 @@ final class ChannelTransport implements Transport {
     }
 
     /** A step that prepares a new channel. */
-    private interface Setup<C> {
+    private interface ChannelSetup<C> {
         void run(C channel) throws IOException;
     }
 
-    /**
-     * Opens a channel, makes it non-blocking and runs {@code setup} (whose failures are named
-     * {@code op}); on failure closes it, so a caller never leaks it.
-     */
+    /** Opens a channel and prepares it (see {@link #prepared}). */
     private static <C extends SelectableChannel & NetworkChannel> ChannelTransport setUp(
-            Opening<C> opening, String op, Setup<C> setup) throws IOException {
+            Opening<C> opening, String op, ChannelSetup<C> setup) throws IOException {
         C ch;
         try {
             ch = opening.open();
         } catch (IOException e) {
             throw Errno.fromJdk("socket", e);
         }
-        ChannelTransport t = new ChannelTransport(ch);
-        try {
-            ch.configureBlocking(false);
-            setup.run(ch);
-        } catch (IOException e) {
-            IOException named = Errno.fromJdk(op, e);
-            t.closeAfterFailure(named);
-            throw named;
-        } catch (RuntimeException e) {
-            t.closeAfterFailure(e);
-            throw e;
-        }
-        return t;
+        return prepared(ch, op, setup);
+    }
+
+    /**
+     * Makes a new channel non-blocking and runs {@code setup} (its failures named {@code op});
+     * on failure closes it, so a caller never leaks it.
+     */
+    private static <C extends SelectableChannel & NetworkChannel> ChannelTransport prepared(
+            C ch, String op, ChannelSetup<C> setup) throws IOException {
+        return Transport.setUp(new ChannelTransport(ch), t -> {
+            try {
+                ch.configureBlocking(false);
+                setup.run(ch);
+            } catch (IOException e) {
+                throw Errno.fromJdk(op, e);
+            }
+        });
     }
 
     private SocketChannel stream() {
@@ -130,12 +131,20 @@ final class ChannelTransport implements Transport {
         return poller.register(channel);
     }
 
+    /** A stream read's count, where room was offered (IoSource checks): -1 end of stream, 0 not ready. */
+    private static long readCount(long n) {
+        return n < 0 ? Posix.EOF : n == 0 ? Posix.WOULD_BLOCK : n;
+    }
+
+    /** A stream write's count, where data was offered (IoSource checks): 0 not ready. */
+    private static long writeCount(long n) {
+        return n == 0 ? Posix.WOULD_BLOCK : n;
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        boolean room = dst.hasRemaining();
         try {
-            int n = stream().read(dst);
-            return n < 0 ? Posix.EOF : n == 0 && room ? Posix.WOULD_BLOCK : n;
+            return (int) readCount(stream().read(dst));
         } catch (IOException e) {
             throw Errno.fromJdk("read", e);
         }
@@ -143,32 +152,26 @@ final class ChannelTransport implements Transport {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        boolean offered = src.hasRemaining();
         try {
-            int n = stream().write(src);
-            return n == 0 && offered ? Posix.WOULD_BLOCK : n;
+            return (int) writeCount(stream().write(src));
         } catch (IOException e) {
             throw Errno.fromJdk("send", e);
         }
     }
 
-    /** The caller offers room (IoSource checks), so 0 means "not ready". */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         try {
-            long n = stream().read(dsts, offset, length);
-            return n < 0 ? Posix.EOF : n == 0 ? Posix.WOULD_BLOCK : n;
+            return readCount(stream().read(dsts, offset, length));
         } catch (IOException e) {
             throw Errno.fromJdk("readv", e);
         }
     }
 
-    /** The caller offers data (IoSource checks), so 0 means "not ready". */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         try {
-            long n = stream().write(srcs, offset, length);
-            return n == 0 ? Posix.WOULD_BLOCK : n;
+            return writeCount(stream().write(srcs, offset, length));
         } catch (IOException e) {
             throw Errno.fromJdk("sendmsg", e);
         }
@@ -182,17 +185,7 @@ final class ChannelTransport implements Transport {
         } catch (IOException e) {
             throw Errno.fromJdk("accept", e);
         }
-        if (accepted == null) {
-            return null;
-        }
-        ChannelTransport t = new ChannelTransport(accepted);
-        try {
-            accepted.configureBlocking(false);
-        } catch (IOException | RuntimeException e) {
-            t.closeAfterFailure(e);
-            throw e;
-        }
-        return t;
+        return accepted == null ? null : prepared(accepted, "accept", ch -> { });
     }
 
     @Override

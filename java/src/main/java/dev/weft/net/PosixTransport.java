@@ -25,42 +25,26 @@ final class PosixTransport implements Transport {
     }
 
     static PosixTransport listen(Posix posix, InetSocketAddress address, ListenOptions options) throws IOException {
-        return setUp(posix, posix.openStream(Posix.familyOf(address)), fd -> {
-            posix.setOption(fd, StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+        return Transport.setUp(new PosixTransport(posix, posix.openStream(Posix.familyOf(address))), t -> {
+            posix.setOption(t.fd, StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
             if (options.reusePort()) {
-                posix.setOption(fd, StandardSocketOptions.SO_REUSEPORT, true);
+                posix.setOption(t.fd, StandardSocketOptions.SO_REUSEPORT, true);
             }
-            posix.bind(fd, address);
-            posix.listen(fd, options.backlog());
+            posix.bind(t.fd, address);
+            posix.listen(t.fd, options.backlog());
         });
     }
 
     static PosixTransport startConnect(Posix posix, InetSocketAddress address) throws IOException {
-        return setUp(posix, posix.openStream(Posix.familyOf(address)), fd -> {
-            posix.setOption(fd, StandardSocketOptions.TCP_NODELAY, true);
-            posix.connect(fd, address);
+        return Transport.setUp(new PosixTransport(posix, posix.openStream(Posix.familyOf(address))), t -> {
+            posix.setOption(t.fd, StandardSocketOptions.TCP_NODELAY, true);
+            posix.connect(t.fd, address);
         });
     }
 
     static PosixTransport bindDatagram(Posix posix, InetSocketAddress address) throws IOException {
-        return setUp(posix, posix.openDatagram(Posix.familyOf(address)), fd -> posix.bind(fd, address));
-    }
-
-    /** A step that prepares a new socket. */
-    private interface Setup {
-        void run(int fd) throws IOException;
-    }
-
-    /** Runs {@code setup} on the new {@code fd}; on failure closes it, so a caller never leaks it. */
-    private static PosixTransport setUp(Posix posix, int fd, Setup setup) throws IOException {
-        PosixTransport t = new PosixTransport(posix, fd);
-        try {
-            setup.run(fd);
-        } catch (IOException | RuntimeException e) {
-            t.closeAfterFailure(e);
-            throw e;
-        }
-        return t;
+        return Transport.setUp(new PosixTransport(posix, posix.openDatagram(Posix.familyOf(address))),
+                t -> posix.bind(t.fd, address));
     }
 
     @Override

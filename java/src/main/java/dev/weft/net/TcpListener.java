@@ -168,6 +168,7 @@ public final class TcpListener implements AutoCloseable {
      * task is woken when a connection arrives or a back-off ends).
      */
     public TcpStream pollAccept(Context cx) throws IOException {
+        Poller poller = IoSource.currentPoller("TcpListener.accept"); // before accepting: nothing to leak if off a worker
         while (true) {
             if (backoff != null) {
                 if (backoffPending(cx)) {
@@ -192,7 +193,7 @@ public final class TcpListener implements AutoCloseable {
                 return null;
             }
             nextBackoff = FIRST_BACKOFF;
-            return TcpStream.open(accepted);
+            return TcpStream.open(poller, accepted);
         }
     }
 

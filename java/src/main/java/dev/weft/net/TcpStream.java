@@ -50,17 +50,10 @@ public final class TcpStream implements AutoCloseable {
         this.source = source;
     }
 
-    /** Wraps an accepted socket: sets {@code TCP_NODELAY} and registers it with the current worker. */
-    static TcpStream open(Transport accepted) throws IOException {
-        Poller poller;
-        try {
-            accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            poller = IoSource.currentPoller("TcpListener.accept");
-        } catch (IOException | RuntimeException e) {
-            accepted.closeAfterFailure(e);
-            throw e;
-        }
-        return new TcpStream(IoSource.register(poller, accepted));
+    /** Wraps an accepted socket: sets {@code TCP_NODELAY} and registers it with {@code poller}, the current worker's. */
+    static TcpStream open(Poller poller, Transport accepted) throws IOException {
+        return new TcpStream(IoSource.register(poller,
+                Transport.setUp(accepted, t -> t.setOption(StandardSocketOptions.TCP_NODELAY, true))));
     }
 
     /**

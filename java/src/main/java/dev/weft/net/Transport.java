@@ -111,6 +111,22 @@ interface Transport {
     /** Closes the socket. Call after its registration is closed. */
     void close() throws IOException;
 
+    /** A step that prepares a new socket. */
+    interface Setup<T extends Transport> {
+        void run(T transport) throws IOException;
+    }
+
+    /** Runs {@code setup} on the new {@code transport}; on failure closes it, so a caller never leaks it. */
+    static <T extends Transport> T setUp(T transport, Setup<T> setup) throws IOException {
+        try {
+            setup.run(transport);
+        } catch (IOException | RuntimeException e) {
+            transport.closeAfterFailure(e);
+            throw e;
+        }
+        return transport;
+    }
+
     /** Closes a socket that failed on its way to use, keeping a close failure as suppressed by {@code cause}. */
     default void closeAfterFailure(Throwable cause) {
         try {
