@@ -253,7 +253,8 @@ public final class Registration {
 
     @Override
     public String toString() {
-        return "Registration[fd=" + fd + ", index=" + (int) token + ", generation=" + (token >>> 32)
-                + ", bits=" + readinessBits() + "]";
+        String which = fd >= 0 ? "fd=" + fd + ", index=" + (int) token + ", generation=" + (token >>> 32)
+                : "channel #" + token;
+        return "Registration[" + which + ", bits=" + readinessBits() + "]";
     }
 }
