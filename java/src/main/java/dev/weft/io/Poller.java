@@ -2,6 +2,7 @@ package dev.weft.io;
 
 import dev.weft.sys.Posix;
 import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 
 /**
  * A worker's source of readiness: it waits for I/O events, wakes the wakers registered for
@@ -36,6 +37,20 @@ public interface Poller extends AutoCloseable {
      * @throws IOException if the kernel refuses the fd (for example EBADF for a closed one)
      */
     Registration register(int fd) throws IOException;
+
+    /**
+     * Registers a non-blocking java.nio channel (a socket, server socket or datagram channel)
+     * for the same edge-triggered readiness as {@link #register(int)}, once, for its whole life.
+     * Callable from any thread. Close the returned {@link Registration} before closing the channel.
+     *
+     * @throws UnsupportedOperationException if this poller watches raw descriptors only (epoll)
+     * @throws IllegalArgumentException for a channel in blocking mode
+     * @throws java.nio.channels.ClosedChannelException if the channel or the poller is closed
+     */
+    default Registration register(SelectableChannel channel) throws IOException {
+        throw new UnsupportedOperationException("the " + backendName() + " poller watches raw descriptors, not java.nio"
+                + " channels like " + channel + " (channels need the NIO backend)");
+    }
 
     /**
      * The checked syscalls of the binding this poller runs on, to create and drive the

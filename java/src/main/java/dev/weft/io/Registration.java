@@ -36,6 +36,12 @@ import java.lang.invoke.VarHandle;
  * is lost. A woken slot is emptied; the next poll stores its waker again (no write when the
  * same waker is still there). At most one task reads and one task writes at a time.
  *
+ * <p><b>Level-triggered pollers.</b> A poller that can only watch levels (a java.nio
+ * {@code Selector}, see {@link ChannelKey}) emulates the edges: it stops watching a direction
+ * once it reported it, and {@link #clearReadReady(long)} / {@link #clearWriteReady(long)} ask it,
+ * through {@link Owner#rearm(Registration, int)}, to watch again whenever they really clear a
+ * bit. An edge-triggered poller never re-arms, and the clear pays one branch on a final field.
+ *
  * <p><b>Closing.</b> {@link #close()} marks the registration closed, removes it from its
  * poller (the fd stays open: its owner closes it afterwards), and wakes both waiters, whose
  * next poll returns {@link #CLOSED}. Events still in flight for its token are dropped by the
@@ -71,34 +77,56 @@ public final class Registration {
         }
     }
 
-    /** What a registration needs from its poller: removal. */
+    /** What a registration needs from its poller: removal, and for a level-triggered one, re-arming. */
     interface Owner {
         /**
          * Removes {@code r} from the kernel's set and the poller's table. A descriptor already
          * closed is not an error; any other refusal throws {@link IllegalStateException}.
          */
         void deregister(Registration r);
+
+        /**
+         * Called, for a registration made with re-arming on, after a clear removed the readiness
+         * {@code bits} ({@link #READABLE} or {@link #WRITABLE}): watch that direction again.
+         * Callable from any thread; must not block.
+         */
+        default void rearm(Registration r, int bits) {
+        }
     }
 
     private final Owner owner;
     private final int fd;
     private final long token;
+    private final boolean rearms;
     @SuppressWarnings("unused") private volatile long state;
     @SuppressWarnings("unused") private volatile Waker reader;
     @SuppressWarnings("unused") private volatile Waker writer;
 
+    /** A registration on an edge-triggered poller. */
     Registration(Owner owner, int fd, long token) {
+        this(owner, fd, token, false);
+    }
+
+    /**
+     * A registration whose owner re-arms on each clear ({@code rearms}, for a level-triggered
+     * poller) or not; {@code fd} is -1 where the poller watches a channel, not a descriptor.
+     */
+    Registration(Owner owner, int fd, long token, boolean rearms) {
         this.owner = owner;
         this.fd = fd;
         this.token = token;
+        this.rearms = rearms;
     }
 
-    /** The registered descriptor. */
+    /** The registered descriptor, or -1 for a java.nio channel. */
     public int fd() {
         return fd;
     }
 
-    /** The token the poller's events carry: table index (low 32 bits) and generation (high 32). */
+    /**
+     * The token the poller's events carry: table index (low 32 bits) and generation (high 32);
+     * on a java.nio poller, a serial number that only names the registration.
+     */
     public long token() {
         return token;
     }
@@ -148,6 +176,9 @@ public final class Registration {
         while ((s >>> TICK_SHIFT) == tick && (s & bit) != 0) {
             long witness = (long) STATE.compareAndExchange(this, s, s & ~bit);
             if (witness == s) {
+                if (rearms) {
+                    owner.rearm(this, (int) bit);
+                }
                 return;
             }
             s = witness;
@@ -222,7 +253,8 @@ public final class Registration {
 
     @Override
     public String toString() {
-        return "Registration[fd=" + fd + ", index=" + (int) token + ", generation=" + (token >>> 32)
-                + ", bits=" + readinessBits() + "]";
+        String which = fd >= 0 ? "fd=" + fd + ", index=" + (int) token + ", generation=" + (token >>> 32)
+                : "channel #" + token;
+        return "Registration[" + which + ", bits=" + readinessBits() + "]";
     }
 }

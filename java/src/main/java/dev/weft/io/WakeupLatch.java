@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Invariant: a {@link #notifyParker()} that happens before {@link #beginPark()} makes that park
  * return at once; one that happens after it returns {@code true}, telling the caller to
  * interrupt the blocking wait. A leftover notification costs one spurious, non-blocking return.
+ *
+ * <p>{@link #interruptIfParked()} is the weaker form for a change the owner's next wait picks
+ * up by itself (a selector's interest set, applied when a select starts): it interrupts a wait
+ * in progress and leaves no notification behind when there is none, so the owner's own
+ * changes, made while it runs, cost nothing.
  */
 public final class WakeupLatch {
     private static final int RUNNING = 0;
@@ -50,5 +55,20 @@ public final class WakeupLatch {
             return false;
         }
         return state.getAndSet(NOTIFIED) == PARKED;
+    }
+
+    /**
+     * Returns {@code true} if the owner is blocked (or about to block: between
+     * {@link #beginPark()} and its wait) and the caller must interrupt the wait; the first of
+     * several concurrent callers gets {@code true}, the others {@code false}. Records nothing
+     * when the owner runs: only for changes that a wait starting later sees without help.
+     */
+    public boolean interruptIfParked() {
+        return state.get() == PARKED && state.compareAndSet(PARKED, NOTIFIED);
+    }
+
+    /** Whether the owner is between {@link #beginPark()} and {@link #endPark()} (for tests). */
+    boolean isParked() {
+        return state.get() == PARKED;
     }
 }

@@ -15,8 +15,9 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One non-blocking socket descriptor and its poller {@link Registration}: the single place
- * where {@code dev.weft.net} turns readiness into syscalls.
+ * One non-blocking socket (a {@link Transport}: a raw descriptor on epoll, a java.nio channel on
+ * NIO) and its poller {@link Registration}: the single place where {@code dev.weft.net} turns
+ * readiness into socket calls, for every backend.
  *
  * <p><b>Readiness.</b> Every operation follows the registration's tick rule: ask
  * {@code pollReadReady}/{@code pollWriteReady} (which also stores the task's waker), spend one
@@ -27,17 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer slot, so one task may read while another writes.
  *
  * <p><b>Closing.</b> The descriptor number must not be reused under a syscall still in flight
- * on another thread, so every syscall holds a use count: {@link #close()} marks the source
+ * on another thread, so every call holds a use count: {@link #close()} marks the source
  * closed, closes the registration (waking both waiters, whose next poll throws
- * {@link ClosedChannelException}), and the descriptor itself is closed by whoever drops the
- * last use, the closer or the last syscall to return.
+ * {@link ClosedChannelException}), and the socket itself is closed by whoever drops the
+ * last use, the closer or the last call to return.
  *
  * <p><b>Heap buffers</b> go through a per-thread direct scratch buffer (on a worker thread,
  * per worker); direct buffers go to the kernel as they are.
  *
  * <p><b>Resets.</b> A peer reset is reported once by the kernel ({@code ECONNRESET}); the other
  * direction then sees {@code EPIPE} or end of stream. The source remembers the reset so the
- * reader and the writer both get a {@link SocketException} that names it.
+ * reader and the writer both get a {@link SocketException} that names it; at end of stream it
+ * first lets a call in flight on the other direction return, since that may be the one the
+ * kernel told.
  *
  * <p>Thread-safety: all methods are safe from any thread; at most one task reads and one task
  * writes at a time (the registration has one waker slot each).
@@ -53,17 +56,15 @@ final class IoSource {
     private static final ThreadLocal<ByteBuffer> SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SCRATCH_BYTES));
 
-    private final Posix posix;
-    private final int fd;
+    private final Transport transport;
     private final Registration reg;
     /** In-flight syscalls (low bits) and the CLOSED bit. */
     private final AtomicInteger uses = new AtomicInteger();
     private volatile boolean reset;
     private volatile boolean outputShut;
 
-    private IoSource(Posix posix, int fd, Registration reg) {
-        this.posix = posix;
-        this.fd = fd;
+    private IoSource(Transport transport, Registration reg) {
+        this.transport = transport;
         this.reg = reg;
     }
 
@@ -80,44 +81,26 @@ final class IoSource {
         return w.poller();
     }
 
-    /** The checked syscalls of the current worker's backend. */
-    static Posix currentPosix(String what) {
-        try {
-            return currentPoller(what).posix();
-        } catch (UnsupportedOperationException e) {
-            throw new UnsupportedOperationException(what + ": sockets need a native backend (EPOLL_JNI or EPOLL_JNR); "
-                    + "this runtime's poller is " + currentPoller(what).backendName(), e);
-        }
-    }
-
     /**
-     * Registers {@code fd} with the current worker's poller. On failure the fd is closed, so a
-     * caller never leaks it.
+     * Registers {@code transport} with {@code poller} (the current worker's). On failure the
+     * socket is closed, so a caller never leaks it.
      */
-    static IoSource register(Posix posix, int fd, String what) throws IOException {
+    static IoSource register(Poller poller, Transport transport) throws IOException {
         try {
-            return new IoSource(posix, fd, currentPoller(what).register(fd));
+            return new IoSource(transport, transport.register(poller));
         } catch (IOException | RuntimeException e) {
-            closeAfterFailure(posix, fd, e);
+            transport.closeAfterFailure(e);
             throw e;
         }
     }
 
-    /** Closes an fd that never became a source, keeping a close failure as suppressed. */
-    static void closeAfterFailure(Posix posix, int fd, Throwable cause) {
+    /** Closes this source after a failure on its way to use, keeping a close failure as suppressed. */
+    void closeAfterFailure(Throwable cause) {
         try {
-            posix.close(fd);
+            close();
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    int fd() {
-        return fd;
-    }
-
-    Posix posix() {
-        return posix;
     }
 
     boolean isOpen() {
@@ -142,7 +125,7 @@ final class IoSource {
 
     private void release() throws IOException {
         if (uses.decrementAndGet() == CLOSED) {
-            posix.close(fd);
+            transport.close();
         }
     }
 
@@ -160,7 +143,7 @@ final class IoSource {
             reg.close();
         } finally {
             if (u == 0) {
-                posix.close(fd);
+                transport.close();
             }
         }
     }
@@ -232,11 +215,11 @@ final class IoSource {
             try {
                 if (dst.isDirect()) {
                     room = dst.remaining();
-                    n = posix.read(fd, dst);
+                    n = transport.read(dst);
                 } else {
                     ByteBuffer s = scratch(dst.remaining());
                     room = s.remaining();
-                    n = posix.read(fd, s);
+                    n = transport.read(s);
                     if (n > 0) {
                         dst.put(s.flip());
                     }
@@ -269,13 +252,13 @@ final class IoSource {
             try {
                 if (src.isDirect()) {
                     offered = src.remaining();
-                    n = posix.write(fd, src);
+                    n = transport.write(src);
                 } else {
                     ByteBuffer s = scratch(src.remaining());
                     int start = src.position();
                     s.put(src.duplicate().limit(start + s.remaining())).flip();
                     offered = s.remaining();
-                    n = posix.write(fd, s);
+                    n = transport.write(s);
                     if (n > 0) {
                         src.position(start + n);
                     }
@@ -310,7 +293,7 @@ final class IoSource {
             long n;
             acquire();
             try {
-                n = posix.read(fd, dsts, offset, length);
+                n = transport.read(dsts, offset, length);
             } catch (SocketException e) {
                 throw noteReset(e);
             } finally {
@@ -341,7 +324,7 @@ final class IoSource {
             long n;
             acquire();
             try {
-                n = posix.write(fd, srcs, offset, length);
+                n = transport.write(srcs, offset, length);
             } catch (SocketException e) {
                 throw noteReset(e);
             } finally {
@@ -381,25 +364,19 @@ final class IoSource {
 
     // --- listening, connecting, datagrams ---
 
-    /** Accepts one connection: its fd, or {@link #PENDING}. */
-    int accept(Context cx) throws IOException {
+    /** Accepts one connection (not yet registered), or {@code null} while none is waiting. */
+    Transport accept(Context cx) throws IOException {
         while (true) {
             long tick = readReady(cx);
             if (tick == PENDING) {
-                return PENDING;
+                return null;
             }
-            int n;
-            acquire();
-            try {
-                n = posix.accept(fd);
-            } finally {
-                release();
-            }
-            if (n == Posix.WOULD_BLOCK) {
+            Transport accepted = use(Transport::accept);
+            if (accepted == null) {
                 reg.clearReadReady(tick);
                 continue;
             }
-            return n;
+            return accepted;
         }
     }
 
@@ -408,20 +385,19 @@ final class IoSource {
      * while pending; throws the connect's error (for example {@link java.net.ConnectException}).
      */
     boolean finishConnect(Context cx) throws IOException {
-        long tick = reg.pollWriteReady(cx);
-        if (tick == Registration.CLOSED) {
-            throw new ClosedChannelException();
+        while (true) {
+            long tick = reg.pollWriteReady(cx);
+            if (tick == Registration.CLOSED) {
+                throw new ClosedChannelException();
+            }
+            if (tick == Registration.NOT_READY) {
+                return false;
+            }
+            if (use(Transport::finishConnect)) {
+                return true;
+            }
+            reg.clearWriteReady(tick); // a stale report: still connecting
         }
-        if (tick == Registration.NOT_READY) {
-            return false;
-        }
-        acquire();
-        try {
-            posix.finishConnect(fd);
-        } finally {
-            release();
-        }
-        return true;
     }
 
     /** Sends one datagram to {@code target} (or the connected peer if null): bytes sent or {@link #PENDING}. */
@@ -444,7 +420,7 @@ final class IoSource {
                     s = scratch(src.remaining());
                     s.put(src.duplicate()).flip();
                 }
-                n = target == null ? posix.write(fd, s) : posix.sendTo(fd, s, target);
+                n = transport.send(s, target);
                 if (n > 0 && s != src) {
                     src.position(start + n);
                 }
@@ -473,10 +449,10 @@ final class IoSource {
             acquire();
             try {
                 if (dst.isDirect()) {
-                    got = Datagrams.receive(posix, fd, dst);
+                    got = transport.receive(dst);
                 } else {
                     ByteBuffer s = scratch(dst.remaining());
-                    got = Datagrams.receive(posix, fd, s);
+                    got = transport.receive(s);
                     if (got != null) {
                         dst.put(s.flip());
                     }
@@ -496,55 +472,49 @@ final class IoSource {
 
     void shutdownOutput() throws IOException {
         outputShut = true;
-        acquire();
-        try {
-            posix.shutdown(fd, false, true);
-        } finally {
-            release();
-        }
+        use(t -> {
+            t.shutdownOutput();
+            return null;
+        });
     }
 
     InetSocketAddress localAddress() throws IOException {
-        acquire();
-        try {
-            return posix.localAddress(fd);
-        } finally {
-            release();
-        }
+        return use(Transport::localAddress);
     }
 
     InetSocketAddress peerAddress() throws IOException {
-        acquire();
-        try {
-            return posix.peerAddress(fd);
-        } finally {
-            release();
-        }
+        return use(Transport::peerAddress);
     }
 
     <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        acquire();
-        try {
-            posix.setOption(fd, option, value);
-        } finally {
-            release();
-        }
+        use(t -> {
+            t.setOption(option, value);
+            return null;
+        });
     }
 
     <T> T getOption(SocketOption<T> option) throws IOException {
-        acquire();
-        try {
-            return posix.getOption(fd, option);
-        } finally {
-            release();
-        }
+        return use(t -> t.getOption(option));
     }
 
     /** Connects a datagram socket (immediate: it only fixes the peer). */
     void connectDatagram(InetSocketAddress peer) throws IOException {
+        use(t -> {
+            t.connect(peer);
+            return null;
+        });
+    }
+
+    /** A call on the transport. */
+    private interface Call<R> {
+        R on(Transport t) throws IOException;
+    }
+
+    /** Makes {@code call} holding a use, so the socket cannot be closed under it. */
+    private <R> R use(Call<R> call) throws IOException {
         acquire();
         try {
-            posix.connect(fd, peer);
+            return call.on(transport);
         } finally {
             release();
         }
@@ -585,24 +555,41 @@ final class IoSource {
     /**
      * End of stream, unless the connection was reset: the kernel reports a reset once, to
      * whichever call comes first, and plain end of stream after that, which must not read as a
-     * clean close. If the writer has not already seen the reset, a zero-byte send tells: it
-     * fails with EPIPE on a reset connection and succeeds after a clean close by the peer.
-     * (Only when this side has not shut its output down, which also makes sends fail.)
+     * clean close. So a call still in flight on the other direction is let return first (it may
+     * be the one that got the reset, and notes it before it ends); then, if the writer has not
+     * seen the reset, the transport is asked where it can tell (see {@link Transport#wasReset()}).
+     * Only when this side has not shut its output down, which also makes sends fail.
      */
     private int endOfStream() throws IOException {
         if (!reset && !outputShut) {
-            int probe;
-            acquire();
-            try {
-                probe = posix.syscalls().send(fd, 0L, 0, 0);
-            } finally {
-                release();
+            awaitCallsInFlight();
+            if (!reset) {
+                reset = use(Transport::wasReset);
             }
-            reset = probe < 0 && probe != -posix.syscalls().abi().EAGAIN;
         }
         if (reset) {
             throw new SocketException("connection reset by peer (end of stream after the reset was reported)");
         }
         return EOF;
+    }
+
+    /**
+     * Waits for calls in flight on other threads to return. They are non-blocking calls, done
+     * within microseconds unless their thread was preempted (hence the yields); the wait is
+     * bounded all the same, and only the end-of-stream path pays it.
+     */
+    private void awaitCallsInFlight() {
+        for (int spins = 0; (uses.get() & ~CLOSED) != 0 && spins < 10_000; spins++) {
+            if ((spins & 63) == 63) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return transport.toString();
     }
 }

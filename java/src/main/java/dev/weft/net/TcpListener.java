@@ -1,7 +1,7 @@
 package dev.weft.net;
 
+import dev.weft.io.Poller;
 import dev.weft.scheduler.Worker;
-import dev.weft.sys.Posix;
 import dev.weft.sys.SyscallException;
 import dev.weft.task.Async;
 import dev.weft.task.Context;
@@ -10,7 +10,6 @@ import dev.weft.time.Sleep;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,22 +75,14 @@ public final class TcpListener implements AutoCloseable {
     }
 
     private static TcpListener open(InetSocketAddress address, ListenOptions options) throws IOException {
-        Posix posix = IoSource.currentPosix("TcpListener.bind");
-        int fd = posix.openStream(Posix.familyOf(address));
-        InetSocketAddress local;
+        Poller poller = IoSource.currentPoller("TcpListener.bind");
+        IoSource source = IoSource.register(poller, Transport.listen(poller, address, options));
         try {
-            posix.setOption(fd, StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
-            if (options.reusePort()) {
-                posix.setOption(fd, StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            posix.bind(fd, address);
-            posix.listen(fd, options.backlog());
-            local = posix.localAddress(fd);
+            return new TcpListener(source, source.localAddress());
         } catch (IOException | RuntimeException e) {
-            IoSource.closeAfterFailure(posix, fd, e);
+            source.closeAfterFailure(e);
             throw e;
         }
-        return new TcpListener(IoSource.register(posix, fd, "TcpListener.bind"), local);
     }
 
     /**
@@ -177,6 +168,7 @@ public final class TcpListener implements AutoCloseable {
      * task is woken when a connection arrives or a back-off ends).
      */
     public TcpStream pollAccept(Context cx) throws IOException {
+        Poller poller = IoSource.currentPoller("TcpListener.accept"); // before accepting: nothing to leak if off a worker
         while (true) {
             if (backoff != null) {
                 if (backoffPending(cx)) {
@@ -184,9 +176,9 @@ public final class TcpListener implements AutoCloseable {
                 }
                 backoff = null;
             }
-            int fd;
+            Transport accepted;
             try {
-                fd = source.accept(cx);
+                accepted = source.accept(cx);
             } catch (SyscallException e) {
                 if (isExhaustion(e)) {
                     startBackoff(e);
@@ -197,11 +189,11 @@ public final class TcpListener implements AutoCloseable {
                 }
                 throw e;
             }
-            if (fd == IoSource.PENDING) {
+            if (accepted == null) {
                 return null;
             }
             nextBackoff = FIRST_BACKOFF;
-            return TcpStream.open(source.posix(), fd);
+            return TcpStream.open(poller, accepted);
         }
     }
 

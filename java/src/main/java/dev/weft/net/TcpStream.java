@@ -1,6 +1,6 @@
 package dev.weft.net;
 
-import dev.weft.sys.Posix;
+import dev.weft.io.Poller;
 import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.Poll;
@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -51,15 +50,10 @@ public final class TcpStream implements AutoCloseable {
         this.source = source;
     }
 
-    /** Wraps an accepted or connected fd: sets {@code TCP_NODELAY} and registers it with the current worker. */
-    static TcpStream open(Posix posix, int fd) throws IOException {
-        try {
-            posix.setOption(fd, StandardSocketOptions.TCP_NODELAY, true);
-        } catch (IOException | RuntimeException e) {
-            IoSource.closeAfterFailure(posix, fd, e);
-            throw e;
-        }
-        return new TcpStream(IoSource.register(posix, fd, "TcpStream"));
+    /** Wraps an accepted socket: sets {@code TCP_NODELAY} and registers it with {@code poller}, the current worker's. */
+    static TcpStream open(Poller poller, Transport accepted) throws IOException {
+        return new TcpStream(IoSource.register(poller,
+                Transport.setUp(accepted, t -> t.setOption(StandardSocketOptions.TCP_NODELAY, true))));
     }
 
     /**
@@ -261,7 +255,7 @@ public final class TcpStream implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TcpStream[fd=" + source.fd() + (source.isOpen() ? "" : ", closed") + "]";
+        return "TcpStream[" + source + (source.isOpen() ? "" : ", closed") + "]";
     }
 
     /** The connect state machine: open and start on the first poll, then wait for writability. */
@@ -277,23 +271,14 @@ public final class TcpStream implements AutoCloseable {
         @Override
         public Poll<TcpStream> poll(Context cx) throws IOException {
             if (source == null) {
-                Posix posix = IoSource.currentPosix("TcpStream.connect");
-                StandardProtocolFamily family = Posix.familyOf(address);
-                int fd = posix.openStream(family);
-                try {
-                    posix.setOption(fd, StandardSocketOptions.TCP_NODELAY, true);
-                    posix.connect(fd, address);
-                } catch (IOException | RuntimeException e) {
-                    IoSource.closeAfterFailure(posix, fd, e);
-                    throw e;
-                }
-                source = IoSource.register(posix, fd, "TcpStream.connect");
+                Poller poller = IoSource.currentPoller("TcpStream.connect");
+                source = IoSource.register(poller, Transport.startConnect(poller, address));
             }
             boolean connected;
             try {
                 connected = source.finishConnect(cx);
             } catch (IOException | RuntimeException e) {
-                closeSource(e);
+                source.closeAfterFailure(e);
                 throw e;
             }
             if (!connected) {
@@ -312,14 +297,6 @@ public final class TcpStream implements AutoCloseable {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException("closing an abandoned connect to " + address, e);
                 }
-            }
-        }
-
-        private void closeSource(Exception cause) {
-            try {
-                source.close();
-            } catch (IOException | RuntimeException e) {
-                cause.addSuppressed(e);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.weft.net;
 
-import dev.weft.sys.Posix;
+import dev.weft.io.Poller;
 import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.Poll;
@@ -33,15 +33,8 @@ public final class UdpSocket implements AutoCloseable {
     public static Async<UdpSocket> bind(SocketAddress local) {
         InetSocketAddress inet = TcpStream.checkAddress(local);
         return cx -> {
-            Posix posix = IoSource.currentPosix("UdpSocket.bind");
-            int fd = posix.openDatagram(Posix.familyOf(inet));
-            try {
-                posix.bind(fd, inet);
-            } catch (IOException | RuntimeException e) {
-                IoSource.closeAfterFailure(posix, fd, e);
-                throw e;
-            }
-            return Poll.ready(new UdpSocket(IoSource.register(posix, fd, "UdpSocket.bind")));
+            Poller poller = IoSource.currentPoller("UdpSocket.bind");
+            return Poll.ready(new UdpSocket(IoSource.register(poller, Transport.bindDatagram(poller, inet))));
         };
     }
 
@@ -130,6 +123,6 @@ public final class UdpSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "UdpSocket[fd=" + source.fd() + (source.isOpen() ? "" : ", closed") + "]";
+        return "UdpSocket[" + source + (source.isOpen() ? "" : ", closed") + "]";
     }
 }

@@ -27,6 +27,12 @@ import java.util.Map;
  * {@code "read: ECONNRESET (Connection reset by peer)"}. {@code EAGAIN} is not an error
  * anywhere in Weft ("not ready"); asking for its exception is a bug and says so.
  *
+ * <p>The NIO backend has no errno: the JDK reports a failure as an exception whose message is
+ * the OS's {@code strerror} text (or the JDK's own, like {@code "Connection reset"}).
+ * {@link #fromJdk(String, IOException)} reads the errno back from that text, so both backends
+ * throw the same exception types with the same messages, and code that branches on
+ * {@link SyscallException#errnoName()} works on either.
+ *
  * <p>Thread-safety: immutable.
  */
 public final class Errno {
@@ -54,8 +60,21 @@ public final class Errno {
         {"EINPROGRESS", "Operation now in progress"},
     };
 
+    /**
+     * Texts the JDK reports that are not Linux's {@code strerror} text for their errno: its own
+     * words for a reset on read, an ICMP error on a datagram socket, and macOS's wordings.
+     */
+    private static final String[][] OTHER_TEXTS = {
+        {"Connection reset", "ECONNRESET"}, {"ICMP Port Unreachable", "ECONNREFUSED"},
+        {"Operation timed out", "ETIMEDOUT"}, {"Can't assign requested address", "EADDRNOTAVAIL"},
+        {"Socket is not connected", "ENOTCONN"}, {"Socket is already connected", "EISCONN"},
+        {"Address family not supported by protocol family", "EAFNOSUPPORT"},
+    };
+
     /** The names, in a fixed order; {@link LinuxAbi} reads a number for each. */
     static final List<String> KNOWN_NAMES = names();
+    /** strerror text (and the JDK's other wordings) to name. */
+    private static final Map<String, String> NAME_BY_TEXT = namesByText();
 
     private final LinuxAbi abi;
     private final Map<Integer, String[]> byNumber = new HashMap<>();
@@ -91,8 +110,40 @@ public final class Errno {
         if (errno == abi.EAGAIN) {
             throw new IllegalArgumentException(operation + ": EAGAIN means 'not ready', not an error");
         }
-        String name = name(errno);
-        String message = operation + ": " + name + " (" + text(errno) + ")";
+        return exception(operation, errno, name(errno), text(errno));
+    }
+
+    /**
+     * The exception for a failure the JDK reported as {@code reported}: the one
+     * {@link #exception(String, int)} gives for the errno its message names (with
+     * {@link SyscallException#errno()} 0, as the number is not known, and {@code reported} as the
+     * cause), or {@code reported} itself when its message names no errno Weft knows (a
+     * {@link ClosedChannelException}, say).
+     */
+    public static IOException fromJdk(String operation, IOException reported) {
+        String text = reported.getMessage();
+        String name = text == null ? null : NAME_BY_TEXT.get(text);
+        if (name == null) {
+            return reported;
+        }
+        IOException e = exception(operation, 0, name, text);
+        if (e.getCause() == null) {
+            e.initCause(reported);
+        }
+        return e;
+    }
+
+    /**
+     * Loads and initializes this class (and, through verification, the exceptions it makes)
+     * now: for a caller whose failure path may run when no descriptor is left to read a class
+     * file with (see {@code ChannelTransport}).
+     */
+    public static void load() {
+        // class initialization is the whole point
+    }
+
+    private static IOException exception(String operation, int errno, String name, String text) {
+        String message = operation + ": " + name + " (" + text + ")";
         switch (name) {
             case "ECONNREFUSED":
             case "ETIMEDOUT":
@@ -111,6 +162,17 @@ public final class Errno {
             default:
                 return new SyscallException(message, errno, name);
         }
+    }
+
+    private static Map<String, String> namesByText() {
+        Map<String, String> byText = new HashMap<>();
+        for (String[] entry : TEXTS) {
+            byText.put(entry[1], entry[0]);
+        }
+        for (String[] entry : OTHER_TEXTS) {
+            byText.put(entry[0], entry[1]);
+        }
+        return Map.copyOf(byText);
     }
 
     private static List<String> names() {

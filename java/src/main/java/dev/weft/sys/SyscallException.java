@@ -19,7 +19,10 @@ public final class SyscallException extends SocketException {
         this.errnoName = errnoName;
     }
 
-    /** The errno number (positive). */
+    /**
+     * The errno number (positive), or 0 where the JDK reported the failure by its text (the NIO
+     * backend, see {@link Errno#fromJdk}); {@link #errnoName()} is known either way.
+     */
     public int errno() {
         return errno;
     }

@@ -18,7 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dispatch, the tick-checked clear, a non-blocking poll and a would-block read, 20000 times
  * over, move this thread's allocated-bytes counter by less than 1 KiB in all; one allocating
  * step would add at least 16 bytes x 20000. The VM itself may allocate a few bytes now and
- * then (JDK 25 showed 80), which is why the bound is not zero.
+ * then (JDK 25 showed 80), which is why the bound is not zero; and once, about 2 KiB, around
+ * the time C2 compiles the loop, which on a loaded machine can land after the warm-up round.
+ * So the smallest of three measured rounds counts: a per-operation allocation shows in every
+ * round, a one-off in one.
  */
 class HotPathAllocationTest {
 
@@ -37,7 +40,8 @@ class HotPathAllocationTest {
             NativeBuffer buf = l.posix.allocate(64);
             int epollIn = sys.abi().EPOLLIN;
             long sink = 0;
-            for (int round = 0; round < 2; round++) { // round 0 warms up (class loading, JIT)
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 4; round++) { // round 0 warms up (class loading, JIT)
                 long tid = Thread.currentThread().getId();
                 long before = threads.getThreadAllocatedBytes(tid);
                 for (int i = 0; i < 20_000; i++) {
@@ -54,10 +58,12 @@ class HotPathAllocationTest {
                     sink += p.poll(0) + n;
                 }
                 long allocated = threads.getThreadAllocatedBytes(tid) - before;
-                if (round == 1) {
-                    assertTrue(allocated < 1024, allocated + " bytes allocated by 20000 rounds of the readiness path (sink " + sink + ")");
+                if (round > 0) {
+                    least = Math.min(least, allocated);
                 }
             }
+            assertTrue(least < 1024, least + " bytes allocated by 20000 rounds of the readiness path, in the"
+                    + " least of three rounds (sink " + sink + ")");
         }
     }
 }

@@ -44,9 +44,10 @@ class PollersTest {
     }
 
     @Test
-    void theNioPollerRegistersNoRawDescriptors() {
+    void theNioPollerWatchesChannelsNotRawDescriptors() {
         try (NioPoller p = new NioPoller()) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> p.register(0));
+            assertTrue(e.getMessage().contains("java.nio channels"), e.getMessage());
             assertTrue(e.getMessage().contains("EPOLL_JNI or EPOLL_JNR"), e.getMessage());
         }
     }

@@ -21,13 +21,17 @@ final class NetTesting {
     private NetTesting() {
     }
 
-    /** Every backend whose poller can watch sockets: JNI epoll when the build made libweft, jnr epoll always. */
+    /**
+     * Every backend that carries sockets: JNI epoll when the build made libweft, jnr epoll always,
+     * and NIO (java.nio channels on a Selector) always.
+     */
     static List<Backend> backends() {
         List<Backend> all = new ArrayList<>();
         if (Bindings.jniBuilt()) {
             all.add(Backend.EPOLL_JNI);
         }
         all.add(Backend.EPOLL_JNR);
+        all.add(Backend.NIO);
         return all;
     }
 

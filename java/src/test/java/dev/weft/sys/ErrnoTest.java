@@ -53,6 +53,32 @@ class ErrnoTest {
     }
 
     @Test
+    void whatTheJdkReportsByTextBecomesTheSameExceptionAsItsErrno() {
+        SyscallException emfile = assertInstanceOf(SyscallException.class,
+                Errno.fromJdk("accept", new IOException("Too many open files")));
+        assertEquals("accept: EMFILE (Too many open files)", emfile.getMessage());
+        assertEquals("EMFILE", emfile.errnoName());
+        assertEquals(0, emfile.errno(), "the JDK does not say the number");
+        ConnectException refused = assertInstanceOf(ConnectException.class,
+                Errno.fromJdk("connect", new ConnectException("Connection refused")));
+        assertEquals("connect: ECONNREFUSED (Connection refused)", refused.getMessage());
+        assertEquals("Connection refused", refused.getCause().getMessage(), "the JDK's exception is the cause");
+        // the JDK's own words for a reset on read
+        assertEquals("ECONNRESET", ((SyscallException) Errno.fromJdk("read",
+                new java.net.SocketException("Connection reset"))).errnoName());
+        assertEquals("EPIPE", ((SyscallException) Errno.fromJdk("send", new IOException("Broken pipe"))).errnoName());
+        assertInstanceOf(BindException.class, Errno.fromJdk("bind", new BindException("Address already in use")));
+    }
+
+    @Test
+    void aJdkFailureNamingNoKnownErrnoIsLeftAsItIs() {
+        IOException closed = new ClosedChannelException();
+        assertEquals(closed, Errno.fromJdk("read", closed));
+        IOException odd = new IOException("something else entirely");
+        assertEquals(odd, Errno.fromJdk("read", odd));
+    }
+
+    @Test
     void unnamedNumbersStillSayWhatTheyAre() {
         SyscallException e = assertInstanceOf(SyscallException.class, errno.exception("op", -4095));
         assertEquals("op: errno 4095 (Unknown error 4095)", e.getMessage());
