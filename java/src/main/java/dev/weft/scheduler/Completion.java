@@ -48,8 +48,6 @@ abstract class Completion<T> extends JoinHandle<T> {
     static final Object NULL_VALUE = new Object();
     static final Object CANCELLED_OUTCOME = new Object();
     private static final Object DONE = new Object();
-    /** How long a plain thread's join spins before it parks (see {@link #awaitOutcome}). */
-    static final long JOIN_SPIN_NANOS = 10_000;
 
     /** The outcome of a task whose poll threw. */
     static final class Failure {
@@ -215,32 +213,15 @@ abstract class Completion<T> extends JoinHandle<T> {
         }
     }
 
-    /**
-     * Parks the calling thread until the outcome is set or {@code nanos} pass (negative: no limit).
-     *
-     * <p>It first spins for up to {@link #JOIN_SPIN_NANOS} without registering anything: parking
-     * and being unparked cost two syscalls and a context switch (several microseconds here), so a
-     * task that ends within that time (the common case when joining many short tasks in turn)
-     * costs the joiner less spun than parked, and its worker no waiter to wake. Spinning longer
-     * than a park costs would at most double the joiner's CPU for that wait.
-     */
+    /** Parks the calling thread until the outcome is set or {@code nanos} pass (negative: no limit). */
     private Object awaitOutcome(long nanos) throws InterruptedException {
         Thread me = Thread.currentThread();
         if (me instanceof Worker) {
             throw new IllegalStateException("join() would block worker " + me.getName()
                     + "; await the JoinHandle from the task instead");
         }
-        long start = System.nanoTime();
-        long spin = nanos < 0 ? JOIN_SPIN_NANOS : Math.min(nanos, JOIN_SPIN_NANOS);
-        for (long now = start; now - start < spin; now = System.nanoTime()) {
-            Object o = outcome();
-            if (o != null) {
-                return o;
-            }
-            Thread.onSpinWait();
-        }
         addWaiter(() -> LockSupport.unpark(me));
-        long deadline = nanos < 0 ? 0 : start + nanos;
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
         for (;;) {
             Object o = outcome();
             if (o != null) {
