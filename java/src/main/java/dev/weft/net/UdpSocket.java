@@ -6,6 +6,7 @@ import dev.weft.task.Context;
 import dev.weft.task.Poll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
@@ -45,11 +46,21 @@ public final class UdpSocket implements AutoCloseable {
         this.peer = inet;
     }
 
-    /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; completes with the bytes sent. */
+    /**
+     * Sends {@code src}'s remaining bytes as one datagram to {@code target}; completes with the
+     * bytes sent. On a {@link #connect connected} socket the target must be the peer: another
+     * one fails with a {@link SocketException} naming {@code EISCONN}, on every backend (as BSD
+     * and macOS do, and java.nio; Linux alone would send it).
+     */
     public Async<Integer> sendTo(ByteBuffer src, SocketAddress target) {
         Objects.requireNonNull(src, "src");
         InetSocketAddress inet = TcpStream.checkAddress(target);
         return cx -> {
+            InetSocketAddress connected = peer;
+            if (connected != null && !connected.equals(inet)) {
+                throw new SocketException("EISCONN: sendTo " + inet + " on a datagram socket connected to "
+                        + connected + "; use send(), or an unconnected socket");
+            }
             int n = source.send(cx, src, inet);
             return n == IoSource.PENDING ? Poll.pending() : Poll.ready(n);
         };

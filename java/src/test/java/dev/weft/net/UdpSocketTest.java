@@ -73,6 +73,22 @@ class UdpSocketTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void aConnectedSocketSendsToItsPeerOnly(Backend backend) throws Exception {
+        try (Runtime rt = NetTesting.runtime(backend, 1);
+             UdpSocket a = rt.blockOn(UdpSocket.bind(NetTesting.LOOPBACK_ANY_PORT));
+             UdpSocket b = rt.blockOn(UdpSocket.bind(NetTesting.LOOPBACK_ANY_PORT));
+             UdpSocket c = rt.blockOn(UdpSocket.bind(NetTesting.LOOPBACK_ANY_PORT))) {
+            a.connect(b.localAddress());
+            assertEquals(2, rt.blockOn(a.sendTo(ascii("hi"), b.localAddress())), "the peer itself is fine");
+            Throwable e = NetTesting.failureOf(rt, a.sendTo(ascii("hi"), c.localAddress()));
+            assertInstanceOf(java.net.SocketException.class, e);
+            assertTrue(e.getMessage().startsWith("EISCONN"), e.getMessage());
+            assertTrue(e.getMessage().contains(c.localAddress().toString()), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void aDatagramLongerThanTheBufferIsReportedTruncated(Backend backend) throws Exception {
         try (Runtime rt = NetTesting.runtime(backend, 1);
              UdpSocket a = rt.blockOn(UdpSocket.bind(NetTesting.LOOPBACK_ANY_PORT));
