@@ -2,7 +2,9 @@
 # Echo suite: every echo server in the benchmarks jar against the C load generator, same run.
 #
 # Servers (those present in the jar and able to start; the rest are listed as skipped):
-#   Weft JNI (state machine), Weft JNI (combinators), Weft jnr (state machine), Netty epoll, JDK NIO.
+#   Weft JNI (state machine), Weft JNI (combinators), Weft jnr (state machine), Weft on its NIO
+#   fallback backend (state machine; not a target, shown for what the fallback costs), Netty epoll,
+#   JDK NIO.
 # Each server runs with one worker, pinned to CPU 0 (taskset); the load generator is pinned to
 # CPU 1. For each repetition, each connection count (64, 512; 64-byte messages) runs every server
 # in turn (A B C D E A B C D E ...), so slow drifts of this noisy machine hit all servers alike.
@@ -49,6 +51,7 @@ catalogue=(
   "weft-jni-sm|Weft JNI (state machine)|dev.weft.bench.server.WeftEchoServer|--backend EPOLL_JNI"
   "weft-jni-async|Weft JNI (combinators)|dev.weft.bench.server.WeftAsyncEchoServer|--backend EPOLL_JNI"
   "weft-jnr-sm|Weft jnr (state machine)|dev.weft.bench.server.WeftEchoServer|--backend EPOLL_JNR"
+  "weft-nio-sm|Weft NIO fallback (state machine)|dev.weft.bench.server.WeftEchoServer|--backend NIO"
   "netty-epoll|Netty epoll|dev.weft.bench.server.NettyEchoServer|"
   "jdk-nio|JDK NIO|dev.weft.bench.server.NioEchoServer|"
 )
