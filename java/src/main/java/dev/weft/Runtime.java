@@ -4,13 +4,12 @@ import dev.weft.io.Poller;
 import dev.weft.io.Pollers;
 import dev.weft.scheduler.Scheduler;
 import dev.weft.scheduler.SchedulerConfig;
+import dev.weft.scheduler.SlowPollListener;
 import dev.weft.scheduler.Worker;
 import dev.weft.task.Async;
 import dev.weft.task.JoinHandle;
 import dev.weft.timer.Clock;
 import dev.weft.timer.PausedClock;
-
-import dev.weft.scheduler.SlowPollListener;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -46,8 +45,9 @@ import java.util.function.Supplier;
  * A watchdog thread reports any poll that blocks a worker longer than
  * {@link Builder#slowPollThreshold} (default 100 ms) with the worker's stack: a log WARNING, a
  * {@code dev.weft.SlowPoll} Flight Recorder event and {@link Builder#onSlowPoll}. Flight Recorder
- * also gets {@code dev.weft.TaskPoll} (a poll over JFR's threshold), {@code dev.weft.WorkerPark}
- * and {@code dev.weft.Steal} (off by default) events; they cost nothing while no recording runs.
+ * also gets {@code dev.weft.WorkerPark}, and, when a recording enables them, {@code dev.weft.TaskPoll}
+ * (a poll over JFR's threshold: it times every poll) and {@code dev.weft.Steal}; the workers pay
+ * nothing for an event no running recording enables.
  *
  * <p>Thread-safety: every method is safe from any thread.
  */

@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * thresholded in a recording's settings like any JDK event):
  * <ul>
  *   <li>{@code dev.weft.TaskPoll}: one task poll, recorded when it returns if it lasted at least
- *       the threshold (JFR's own threshold setting, default 20 ms);</li>
+ *       the threshold (JFR's own threshold setting, default 20 ms). Off unless a recording enables
+ *       it: to find the slow ones JFR must time every poll (an event object and two clock reads),
+ *       which made the scheduler benchmark's polls about 3 times slower. The watchdog's
+ *       {@code SlowPoll} below costs the polls nothing and is on by default;</li>
  *   <li>{@code dev.weft.SlowPoll}: committed by the runtime's {@link SlowPollWatchdog} while a poll
  *       still blocks its worker past the runtime's slow-poll threshold, with the worker's stack
  *       then; so a poll that never returns is recorded too;</li>
@@ -190,6 +193,7 @@ final class FlightEvents {
     @Category("Weft")
     @Description("A task poll that lasted at least the threshold; recorded when the poll returns")
     @Threshold("20 ms")
+    @Enabled(false) // per-poll timing is costly (see the class comment): a recording opts in
     @StackTrace(false) // taken after the poll returned: it would show the scheduler, not the task
     static final class TaskPollEvent extends Event {
         @Label("Task")
