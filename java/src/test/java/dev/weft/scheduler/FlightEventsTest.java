@@ -6,6 +6,7 @@ import dev.weft.task.Async;
 import dev.weft.task.Context;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Poll;
+import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -112,6 +113,17 @@ class FlightEventsTest {
         assertTrue(steals.stream().anyMatch(e -> blockedWorker.equals(e.getString("victim"))
                 && !blockedWorker.equals(e.getString("worker")) && e.getInt("tasks") >= 1),
                 "the idle worker stole from the blocked one: " + steals);
+    }
+
+    @Test
+    void aDefaultRecordingGetsParksButDoesNotTimeEveryPoll() throws Exception {
+        try (Recording recording = new Recording(Configuration.getConfiguration("default"))) {
+            recording.start();
+            assertTrue(FlightEvents.parks, "WorkerPark is on by default (thresholded)");
+            assertFalse(FlightEvents.taskPolls || FlightEvents.steals, "TaskPoll and Steal wait to be enabled");
+            recording.stop();
+        }
+        assertFalse(gateOpen());
     }
 
     @Test
