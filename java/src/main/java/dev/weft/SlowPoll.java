@@ -9,14 +9,14 @@ import java.util.Objects;
  * watchdog saw it while the poll still ran (see {@link Runtime.Builder#slowPollThreshold} and
  * {@link Runtime.Builder#onSlowPoll}). Each slow poll is reported once.
  *
- * @param task    the task's {@code Async}: its class and identity hash, e.g.
- *                {@code com.example.Handler@1b6d3586} (its {@code toString()} is not called: the
- *                watchdog must never wait on the blocked task)
+ * @param task    where the worker entered the task's code: the stack frame the scheduler's poll
+ *                called, e.g. {@code com.example.Handler.poll(Handler.java:42)} (for a task built
+ *                with combinators, the outermost combinator's; the stack shows the rest). The
+ *                scheduler keeps no reference to the polled task, so this is what names it.
  * @param worker  the name of the worker thread it blocks
  * @param elapsed how long the poll had blocked when seen: at least this; it began at most about
  *                half a threshold (the watchdog's sampling interval) earlier
- * @param stack   the worker's stack then, innermost frame first; empty if the poll ended while
- *                the stack was being taken
+ * @param stack   the worker's stack then, innermost frame first
  */
 public record SlowPoll(String task, String worker, Duration elapsed, List<StackTraceElement> stack) {
     public SlowPoll {

@@ -133,7 +133,11 @@ final class FlightEvents {
         return e;
     }
 
+    /** {@code e}: from {@link #beginPoll()}, or null if polls were not recorded. */
     static void endPoll(TaskPollEvent e, Task<?> task, Worker worker) {
+        if (e == null) {
+            return;
+        }
         e.end();
         if (e.shouldCommit()) {
             e.task = TaskLabel.of(task);
@@ -212,7 +216,7 @@ final class FlightEvents {
     @StackTrace(false) // the committing thread is the watchdog; the worker's stack is a field
     static final class SlowPollEvent extends Event {
         @Label("Task")
-        @Description("The polled Async: its class and identity hash")
+        @Description("Where the worker entered the task's code: the stack frame the scheduler's poll called")
         String task;
 
         @Label("Worker")

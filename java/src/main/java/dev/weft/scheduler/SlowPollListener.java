@@ -7,10 +7,10 @@ package dev.weft.scheduler;
 @FunctionalInterface
 public interface SlowPollListener {
     /**
-     * @param task         the polled {@code Async}, as its class and identity hash
+     * @param task         the stack frame where the worker entered the task's poll (see {@link SlowPollWatchdog})
      * @param worker       the worker thread's name
      * @param elapsedNanos how long the poll had blocked when seen (at least this)
-     * @param stack        the worker's stack then; empty if the poll ended before it was taken
+     * @param stack        the worker's stack then, innermost frame first
      */
     void slowPoll(String task, String worker, long elapsedNanos, StackTraceElement[] stack);
 }

@@ -1,5 +1,8 @@
 package dev.weft.scheduler;
 
+import dev.weft.task.Poll;
+
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -9,30 +12,32 @@ import java.util.concurrent.locks.LockSupport;
  * that blocks (a lock, a blocking read, a long computation): every task queued behind it waits,
  * and nothing else says why.
  *
- * <p><b>Sampling, not timing.</b> The hot path pays nothing for this: no clock read, no store
- * beyond what a poll already does. A worker already counts its polls ({@link WorkerCounters#polls},
- * incremented as each poll starts) and holds the task it polls in its context (null between
- * polls). One daemon thread per runtime wakes every {@code threshold / 2} (at least 1 ms) and
- * reads both, per worker. The pair (poll count, task) names one poll: the count never repeats,
- * and the task is set only after the count moved. A worker seen in the same poll by samples that
- * span at least the threshold has been inside that poll at least that long; it is reported then,
- * once, with {@code now - first sighting} as a lower bound of the time blocked. So a poll is
- * reported between 1 and 1.5 thresholds after it began (plus scheduling delay), and a poll
- * shorter than the threshold never is. A worker parked in its poller, or running scheduler code
- * between polls, holds no task and is never reported, however long it stays there. (This is Go's
- * sysmon test for a goroutine that runs too long: a per-P tick count and the time it last moved.)
+ * <p><b>Sampling, not timing.</b> The workers pay nothing for this: no clock read, no store, not
+ * even a flag; the scheduler keeps the polled task in no field (see {@code Task}). A worker
+ * already counts its polls ({@link WorkerCounters#polls}, incremented as each poll starts). One
+ * daemon thread per runtime wakes every {@code threshold / 2} (at least 1 ms) and reads each
+ * worker's count. A count that has not moved across samples spanning the threshold makes the
+ * worker a suspect: it has started no poll for that long, so it is either still inside the last
+ * one, or parked, or in scheduler code between polls. The worker's stack tells which: inside a
+ * poll, the frame that {@code Task.run} called belongs to the task's code, not to this package
+ * (a trace cut short by the VM's depth limit, which never reaches the worker's {@code run},
+ * counts as inside too: only user code is that deep). A suspect inside a poll is reported, with
+ * that frame as the task's name and {@code now - first sighting of the count} as a lower bound
+ * of the time blocked; either way the count is settled until it moves, so a parked worker costs
+ * one stack walk per idle spell and a slow poll is reported once. A poll is thus reported between
+ * 1 and about 1.5 thresholds after it began (plus scheduling delay); a shorter one never is. (Go's
+ * sysmon finds a goroutine that runs too long the same way: a per-P tick count and when it
+ * last moved.)
  *
- * <p><b>Memory ordering.</b> The worker writes both plainly; the watchdog reads the count, then
- * the task, with opaque reads. A stale read can only make the pair look new (a report one sample
- * later) or, at worst, carry a task over the few nanoseconds between two stores; a false report
- * would need a value stale for a whole threshold, which coherent caches do not allow.
+ * <p><b>Memory ordering.</b> The worker increments its count with a plain store; the watchdog
+ * reads it opaquely. A stale read only delays a report by a sample. The count is read again after
+ * the stack is taken, which is a handshake with the worker, so it is fresh then: if it moved, the
+ * poll ended meanwhile and the stack is another's, and nothing is reported.
  *
  * <p><b>A report</b> is a {@code System.Logger} WARNING (task, worker, time blocked, stack), a
  * {@code dev.weft.SlowPoll} Flight Recorder event, the {@link SlowPollListener} if one is set,
- * and one more in {@link #slowPolls()}. The stack is taken with {@link Thread#getStackTrace()}
- * (a handshake with that one thread, only when reporting); if the poll ended meanwhile, the stack
- * would show something else, so the report carries none. The task is named by {@link TaskLabel},
- * never by calling user code.
+ * and one more in {@link #slowPolls()}. {@link Thread#getStackTrace()} is the only cost the
+ * worker ever sees: a brief handshake, once per suspect.
  *
  * <p><b>Lifetime.</b> Started with the workers; {@link #stop} wakes and joins it at shutdown. An
  * exception in a sample or in the listener is logged and the watchdog goes on; an interrupt is
@@ -55,11 +60,10 @@ final class SlowPollWatchdog implements Runnable {
     /** Slow polls reported; written by the watchdog thread only. */
     private volatile long slowPolls;
 
-    /** Per worker, the poll last seen (count and task), since when, and whether it was reported. */
+    /** Per worker: the poll count last seen, since when, and whether that count is settled. */
     private final long[] seenPolls;
-    private final Task<?>[] seenTask;
     private final long[] seenSince;
-    private final boolean[] seenReported;
+    private final boolean[] settled;
 
     /**
      * @param listener told about each slow poll, or null
@@ -74,9 +78,9 @@ final class SlowPollWatchdog implements Runnable {
         this.listener = listener;
         int n = workers.length;
         this.seenPolls = new long[n];
-        this.seenTask = new Task<?>[n];
         this.seenSince = new long[n];
-        this.seenReported = new boolean[n];
+        this.settled = new boolean[n];
+        Arrays.fill(seenPolls, -1); // no count yet: the first sample starts watching
         this.thread = new Thread(this, threadName);
         thread.setDaemon(true);
     }
@@ -130,37 +134,55 @@ final class SlowPollWatchdog implements Runnable {
         for (int i = 0; i < workers.length; i++) {
             Worker w = workers[i];
             long polls = w.counters.pollsOpaque();
-            Task<?> task = w.context.taskBeingPolled();
-            if (task == null) {
-                seenTask[i] = null; // between polls or parked: nothing to watch
-            } else if (task != seenTask[i] || polls != seenPolls[i]) {
-                seenTask[i] = task;
+            if (polls != seenPolls[i]) {
                 seenPolls[i] = polls;
                 seenSince[i] = now;
-                seenReported[i] = false;
-            } else if (!seenReported[i] && now - seenSince[i] >= thresholdNanos) {
-                seenReported[i] = true;
-                report(w, task, polls, now - seenSince[i]);
+                settled[i] = false;
+            } else if (!settled[i] && now - seenSince[i] >= thresholdNanos) {
+                StackTraceElement[] stack = w.getStackTrace();
+                if (w.counters.pollsOpaque() != polls) {
+                    continue; // it moved on while the stack was taken: the next sample starts over
+                }
+                settled[i] = true;
+                String task = pollFrame(stack);
+                if (task != null) {
+                    report(w, task, stack, now - seenSince[i]);
+                }
             }
         }
     }
 
-    private void report(Worker w, Task<?> task, long polls, long elapsedNanos) {
-        StackTraceElement[] stack = w.getStackTrace();
-        if (w.counters.pollsOpaque() != polls || w.context.taskBeingPolled() != task) {
-            stack = new StackTraceElement[0]; // the poll ended meanwhile: this stack is another's
+    /**
+     * The frame {@code Task.run} called, as "class.method(File.java:line)", if it is the task's own
+     * code (the worker is inside a poll); "(beyond the stack depth limit)" for a trace too deep to
+     * reach the worker's run(); null when the worker is parked or in scheduler code. The
+     * scheduler's code is this package's, and {@link Poll}'s (read as the poll returns).
+     */
+    static String pollFrame(StackTraceElement[] stack) {
+        for (int i = 1; i < stack.length; i++) {
+            if (stack[i].getClassName().equals(Task.class.getName()) && stack[i].getMethodName().equals("run")) {
+                StackTraceElement callee = stack[i - 1];
+                String cls = callee.getClassName();
+                boolean scheduler = cls.startsWith(Task.class.getPackageName() + ".") || cls.equals(Poll.class.getName());
+                return scheduler ? null : cls + "." + callee.getMethodName() + "(" + callee.getFileName() + ":"
+                        + callee.getLineNumber() + ")";
+            }
         }
+        boolean reachesRun = stack.length > 0 && stack[stack.length - 1].getClassName().equals(Worker.class.getName());
+        return reachesRun || stack.length == 0 ? null : "(beyond the stack depth limit)";
+    }
+
+    private void report(Worker w, String task, StackTraceElement[] stack, long elapsedNanos) {
         slowPolls = slowPolls + 1; // single writer
-        String label = TaskLabel.of(task);
         String frames = frames(stack);
-        LOG.log(System.Logger.Level.WARNING, () -> "slow poll: task " + label + " has blocked worker " + w.getName()
+        LOG.log(System.Logger.Level.WARNING, () -> "slow poll: " + task + " has blocked worker " + w.getName()
                 + " for " + TimeUnit.NANOSECONDS.toMillis(elapsedNanos) + " ms (threshold "
                 + TimeUnit.NANOSECONDS.toMillis(thresholdNanos) + " ms); a poll must not block: move the blocking"
-                + " call to spawnBlocking. Worker stack:\n" + (frames.isEmpty() ? "\t(the poll ended meanwhile)\n" : frames));
-        FlightEvents.slowPoll(label, w.getName(), elapsedNanos, frames);
+                + " call to spawnBlocking. Worker stack:\n" + frames);
+        FlightEvents.slowPoll(task, w.getName(), elapsedNanos, frames);
         if (listener != null) {
             try {
-                listener.slowPoll(label, w.getName(), elapsedNanos, stack);
+                listener.slowPoll(task, w.getName(), elapsedNanos, stack);
             } catch (Throwable e) {
                 LOG.log(System.Logger.Level.ERROR, thread.getName() + ": the slow-poll callback threw; watching on", e);
             }

@@ -115,6 +115,7 @@ final class Task<T> extends Completion<T> implements Waker {
             }
             s = witness;
         }
+        FlightEvents.TaskPollEvent recorded = FlightEvents.taskPolls ? FlightEvents.beginPoll() : null; // null: not recording
         w.counters.polls++;
         WorkerContext cx = w.context;
         Poll<T> p;
@@ -123,10 +124,12 @@ final class Task<T> extends Completion<T> implements Waker {
             p = future.poll(cx);
         } catch (Throwable t) {
             cx.exit();
+            FlightEvents.endPoll(recorded, this, w);
             finish(new Failure(t));
             return;
         }
         boolean deferred = cx.exit();
+        FlightEvents.endPoll(recorded, this, w);
         if (p.isReady()) {
             finish(valueOutcome(p.value()));
             return;

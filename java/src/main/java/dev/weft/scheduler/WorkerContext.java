@@ -3,9 +3,6 @@ package dev.weft.scheduler;
 import dev.weft.task.Context;
 import dev.weft.task.Waker;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * The {@link Context} a worker hands to each poll: the polled task as waker, the cooperative
  * budget, and the deferred-wake request. One instance per worker, reused for every poll.
@@ -15,32 +12,14 @@ import java.lang.invoke.VarHandle;
  * deferred wake (re-polled after the worker's next poller turn, behind the tasks already queued),
  * and the refusal is counted.
  *
- * <p><b>Observation.</b> The task being polled is written plainly by the worker (no fence on the
- * hot path) and read by the {@link SlowPollWatchdog} through {@link #taskBeingPolled()}. While a
- * recording enables {@code dev.weft.TaskPoll}, {@link #enter}/{@link #exit} time the poll for it
- * ({@link FlightEvents}); otherwise they read one static flag more.
- *
- * <p>Thread-safety: used only by its worker's thread, and only during a poll, except
- * {@link #taskBeingPolled()}, which is safe from any thread.
+ * <p>Thread-safety: used only by its worker's thread, and only during a poll.
  */
 final class WorkerContext extends Context {
-    private static final VarHandle CURRENT;
-
-    static {
-        try {
-            CURRENT = MethodHandles.lookup().findVarHandle(WorkerContext.class, "current", Task.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Worker worker;
     private final int budget;
     private Task<?> current;
     private int remaining;
     private boolean deferred;
-    /** The running poll's Flight Recorder event, while a recording enables it. */
-    private FlightEvents.TaskPollEvent pollEvent;
 
     WorkerContext(Worker worker, int budget) {
         this.worker = worker;
@@ -51,9 +30,6 @@ final class WorkerContext extends Context {
         current = task;
         remaining = budget;
         deferred = false;
-        if (FlightEvents.taskPolls) {
-            pollEvent = FlightEvents.beginPoll();
-        }
     }
 
     /** Whether a task is being polled on this worker right now. */
@@ -61,20 +37,8 @@ final class WorkerContext extends Context {
         return current != null;
     }
 
-    /**
-     * The task this worker is polling now, or null between polls; from any thread (an opaque read:
-     * it may lag the worker by as long as its store takes to become visible).
-     */
-    Task<?> taskBeingPolled() {
-        return (Task<?>) CURRENT.getOpaque(this);
-    }
-
     /** Ends the poll; returns whether it asked for a deferred wake. */
     boolean exit() {
-        if (pollEvent != null) {
-            FlightEvents.endPoll(pollEvent, current, worker);
-            pollEvent = null;
-        }
         current = null;
         return deferred;
     }
