@@ -4,6 +4,7 @@ import dev.weft.io.Poller;
 import dev.weft.io.Pollers;
 import dev.weft.scheduler.Scheduler;
 import dev.weft.scheduler.SchedulerConfig;
+import dev.weft.scheduler.SlowPollListener;
 import dev.weft.scheduler.Worker;
 import dev.weft.task.Async;
 import dev.weft.task.JoinHandle;
@@ -11,9 +12,11 @@ import dev.weft.timer.Clock;
 import dev.weft.timer.PausedClock;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,16 +39,29 @@ import java.util.function.Supplier;
  * them. Afterwards no runtime thread is left and no descriptor stays open, unless a task or a
  * blocking job refused to stop in time, which {@code shutdown} reports by returning false.
  *
+ * <p><b>Observing.</b> {@link #metrics()} takes a snapshot of the counters. The same figures are
+ * on JMX: the runtime registers a {@link WeftRuntimeMXBean} as
+ * {@code dev.weft:type=Runtime,name=}{@link #name()} when built and unregisters it when closed.
+ * A watchdog thread reports any poll that blocks a worker longer than
+ * {@link Builder#slowPollThreshold} (default 100 ms) with the worker's stack: a log WARNING, a
+ * {@code dev.weft.SlowPoll} Flight Recorder event and {@link Builder#onSlowPoll}. Flight Recorder
+ * also gets {@code dev.weft.WorkerPark}, and, when a recording enables them, {@code dev.weft.TaskPoll}
+ * (a poll over JFR's threshold: it times every poll) and {@code dev.weft.Steal}; the workers pay
+ * nothing for an event no running recording enables.
+ *
  * <p>Thread-safety: every method is safe from any thread.
  */
 public final class Runtime implements AutoCloseable {
     private final Scheduler scheduler;
+    private final RuntimeBean bean;
     private final String backendName;
     private final String backendReason;
     private final Duration shutdownTimeout;
 
-    private Runtime(Scheduler scheduler, String backendName, String backendReason, Duration shutdownTimeout) {
+    private Runtime(Scheduler scheduler, RuntimeBean bean, String backendName, String backendReason,
+                    Duration shutdownTimeout) {
         this.scheduler = scheduler;
+        this.bean = bean;
         this.backendName = backendName;
         this.backendReason = backendReason;
         this.shutdownTimeout = shutdownTimeout;
@@ -137,6 +153,11 @@ public final class Runtime implements AutoCloseable {
         return scheduler.workerCount();
     }
 
+    /** The name this runtime's MBean is registered under (see {@link Builder#name}). */
+    public String name() {
+        return bean.getName();
+    }
+
     public boolean isClosed() {
         return scheduler.isClosed();
     }
@@ -149,7 +170,8 @@ public final class Runtime implements AutoCloseable {
 
     /**
      * Stops the runtime; idempotent. Returns true if every worker, task and blocking job stopped
-     * within {@code timeout}. Must not be called from a worker of this runtime.
+     * within {@code timeout}. Must not be called from a worker of this runtime. The MBean is
+     * unregistered in any case, even if stopping fails.
      */
     public boolean shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -170,6 +192,7 @@ public final class Runtime implements AutoCloseable {
                 }
             }
         } finally {
+            bean.unregister();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -186,14 +209,15 @@ public final class Runtime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Runtime[workers=" + workers() + ", backend=" + backendName + (isClosed() ? ", closed]" : "]");
+        return "Runtime[" + name() + ", workers=" + workers() + ", backend=" + backendName + (isClosed() ? ", closed]" : "]");
     }
 
     /**
      * Configures a {@link Runtime}. Defaults: one worker per available processor, backend from
      * {@code -Dweft.backend} or AUTO, thread names "weft-", blocking pool of up to 512 threads
      * idling out after 10 s, budget 128, LIFO limit 3, inject queue first and a non-blocking
-     * poller turn every 61 ticks, poller stealing after 1 ms, shutdown timeout 10 s.
+     * poller turn every 61 ticks, poller stealing after 1 ms, shutdown timeout 10 s, slow-poll
+     * threshold 100 ms, name derived from the thread-name prefix.
      *
      * <p>Not thread-safe; {@link #build()} may be called more than once.
      */
@@ -211,6 +235,9 @@ public final class Runtime implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Supplier<Poller> pollers;
         private boolean startPaused;
+        private String name;
+        private Duration slowPollThreshold = Duration.ofMillis(100);
+        private Consumer<SlowPoll> onSlowPoll;
 
         private Builder() {
         }
@@ -301,6 +328,49 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The runtime's name: its MBean is {@code dev.weft:type=Runtime,name=<name>} (see
+         * {@link WeftRuntimeMXBean}). A name given here must be unique among open runtimes:
+         * {@link #build()} fails with an {@link IllegalStateException} if one of that name is open
+         * (dashboards select on it, so it is never changed silently). Without it, the name is the
+         * thread-name prefix less trailing separators ("weft" for "weft-"), suffixed "-2", "-3",
+         * ... when that is taken.
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("runtime name must not be blank: \"" + name + "\"");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * A poll that blocks its worker at least this long is reported by the runtime's watchdog
+         * thread, once, while it still blocks: a log WARNING naming the task and the worker with the
+         * worker's stack, a {@code dev.weft.SlowPoll} Flight Recorder event, {@link #onSlowPoll} and
+         * {@link RuntimeMetrics#slowPolls()}. The watchdog samples every half threshold (at least
+         * every millisecond), so a poll is reported between 1 and about 1.5 thresholds after it
+         * began; the workers pay nothing for it. Null or zero: no watchdog.
+         */
+        public Builder slowPollThreshold(Duration threshold) {
+            if (threshold != null && threshold.isNegative()) {
+                throw new IllegalArgumentException("slow-poll threshold must not be negative: " + threshold);
+            }
+            this.slowPollThreshold = threshold == null ? Duration.ZERO : threshold;
+            return this;
+        }
+
+        /**
+         * Also tells {@code callback} about each slow poll (see {@link #slowPollThreshold}). It runs
+         * on the watchdog thread, which it holds up meanwhile: keep it short. An exception it throws
+         * is logged and the watchdog goes on.
+         */
+        public Builder onSlowPoll(Consumer<SlowPoll> callback) {
+            this.onSlowPoll = Objects.requireNonNull(callback, "callback");
+            return this;
+        }
+
         /** Test hook: pollers from this factory instead of the backend's. */
         Builder pollers(Supplier<Poller> factory) {
             this.pollers = Objects.requireNonNull(factory, "factory");
@@ -325,12 +395,46 @@ public final class Runtime implements AutoCloseable {
             }
             SchedulerConfig cfg = new SchedulerConfig(workers, threadNamePrefix, factory, backendName, blockingCap,
                     blockingKeepAlive.toNanos(), globalQueueInterval, eventInterval, lifoLimit, budget,
-                    pollerStealAfter.toNanos());
+                    pollerStealAfter.toNanos(), saturatedNanos(slowPollThreshold), slowPollListener());
             Scheduler s = new Scheduler(cfg, startPaused ? Clock.paused() : Clock.real());
-            Runtime rt = new Runtime(s, backendName, reason, shutdownTimeout);
-            s.setFacade(rt);
-            s.start();
-            return rt;
+            RuntimeBean bean = new RuntimeBean(s, backendName);
+            try {
+                bean.register(name != null ? name : defaultName(threadNamePrefix), name != null);
+                Runtime rt = new Runtime(s, bean, backendName, reason, shutdownTimeout);
+                s.setFacade(rt);
+                s.start();
+                return rt;
+            } catch (RuntimeException | Error e) {
+                abandon(s, bean, e);
+                throw e;
+            }
+        }
+
+        private SlowPollListener slowPollListener() {
+            Consumer<SlowPoll> callback = onSlowPoll;
+            if (callback == null) {
+                return null;
+            }
+            return (task, worker, elapsedNanos, stack) ->
+                    callback.accept(new SlowPoll(task, worker, Duration.ofNanos(elapsedNanos), Arrays.asList(stack)));
+        }
+
+        /** "weft-" gives "weft": the prefix less trailing separators. */
+        private static String defaultName(String prefix) {
+            String base = prefix.replaceAll("[-_.\\s]+$", "");
+            return base.isEmpty() ? "weft" : base;
+        }
+
+        /** A build that failed after the pollers opened: release everything it took, keep its error. */
+        private static void abandon(Scheduler s, RuntimeBean bean, Throwable error) {
+            bean.unregister();
+            try {
+                s.shutdown(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                error.addSuppressed(e);
+            }
         }
 
         private static int positive(String what, int v) {

@@ -26,15 +26,17 @@ public final class RuntimeMetrics {
     private final int blockingThreads;
     private final int blockingQueueDepth;
     private final long aliveTasks;
+    private final long slowPolls;
 
     private RuntimeMetrics(String backend, List<WorkerMetrics> workers, int injectQueueDepth, int blockingThreads,
-                           int blockingQueueDepth, long aliveTasks) {
+                           int blockingQueueDepth, long aliveTasks, long slowPolls) {
         this.backend = backend;
         this.workers = workers;
         this.injectQueueDepth = injectQueueDepth;
         this.blockingThreads = blockingThreads;
         this.blockingQueueDepth = blockingQueueDepth;
         this.aliveTasks = aliveTasks;
+        this.slowPolls = slowPolls;
     }
 
     static RuntimeMetrics of(Scheduler s, String backend) {
@@ -47,7 +49,7 @@ public final class RuntimeMetrics {
                     s.localQueueDepth(i), c.timersFired(), s.workers().get(i).timers().pendingCount()));
         }
         return new RuntimeMetrics(backend, List.copyOf(ws), s.injectQueueDepth(), s.blockingThreads(),
-                s.blockingQueueDepth(), s.aliveTasks());
+                s.blockingQueueDepth(), s.aliveTasks(), s.slowPolls());
     }
 
     public String backend() { return backend; }
@@ -57,6 +59,11 @@ public final class RuntimeMetrics {
     public int blockingQueueDepth() { return blockingQueueDepth; }
     /** Spawned tasks not yet ended. */
     public long aliveTasks() { return aliveTasks; }
+    /**
+     * Polls the slow-poll watchdog found blocking a worker past its threshold
+     * ({@link Runtime.Builder#slowPollThreshold}); 0 when it is off.
+     */
+    public long slowPolls() { return slowPolls; }
 
     public long polls() { return workers.stream().mapToLong(WorkerMetrics::polls).sum(); }
     public long steals() { return workers.stream().mapToLong(WorkerMetrics::steals).sum(); }
@@ -79,6 +86,6 @@ public final class RuntimeMetrics {
                 + ", pollerEvents=" + pollerEvents() + ", pollerSteals=" + pollerSteals()
                 + ", budgetYields=" + budgetYields() + ", timersFired=" + timersFired()
                 + ", timersPending=" + timersPending() + ", inject=" + injectQueueDepth + ", alive=" + aliveTasks
-                + ", blockingThreads=" + blockingThreads + "]";
+                + ", blockingThreads=" + blockingThreads + ", slowPolls=" + slowPolls + "]";
     }
 }

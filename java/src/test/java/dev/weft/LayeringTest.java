@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers of DESIGN.md as a specification: every reference from one Weft package to another
  * points down the stack, so the packages form no cycle. Reads the sources, so a fully qualified
- * name in code counts as much as an import; comments do not count.
+ * name in code counts as much as an import; comments and string literals (a Flight Recorder event
+ * is named "dev.weft.TaskPoll") do not count.
  */
 class LayeringTest {
 
@@ -52,7 +53,7 @@ class LayeringTest {
         try (Stream<Path> files = Files.walk(SOURCES)) {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
                 String from = packageOf(file);
-                String code = stripComments(Files.readString(file));
+                String code = stripStrings(stripComments(Files.readString(file)));
                 Matcher m = REFERENCE.matcher(code);
                 while (m.find()) {
                     String to = m.group(1) != null ? m.group(1) : "";
@@ -69,6 +70,11 @@ class LayeringTest {
     private static String packageOf(Path file) {
         Path rel = SOURCES.relativize(file);
         return rel.getNameCount() == 1 ? "" : rel.getName(0).toString();
+    }
+
+    /** Removes one-line string literals (escapes included). */
+    static String stripStrings(String code) {
+        return code.replaceAll("\"(?:[^\"\\\\\\n]|\\\\.)*\"", "\"\"");
     }
 
     /** Removes block and line comments (string literals holding comment markers are rare enough here). */

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * inject queue and cancels what it held, wakes and joins the workers (each cancels what its
  * queues hold and closes its own poller), then cancels every task that went pending and has not
  * ended (each worker tracks those: see {@link Worker#track}), and shuts the blocking pool down;
- * all within the timeout. A task is cancelled only while nobody polls it.
+ * all within the timeout. A task is cancelled only while nobody polls it. The
+ * {@link SlowPollWatchdog}, if any, is stopped and joined after the workers.
  *
  * <p>Thread-safety: every public method is safe from any thread.
  */
@@ -48,6 +49,8 @@ public final class Scheduler {
     private volatile boolean closed;
     private volatile Object facade;
     private boolean started;
+    /** Started with the workers when the config asks for one; null otherwise. */
+    private volatile SlowPollWatchdog watchdog;
 
     /** Opens one poller per worker, timers on the real clock; nothing runs until {@link #start()}. */
     public Scheduler(SchedulerConfig config) {
@@ -88,6 +91,12 @@ public final class Scheduler {
         started = true;
         for (Worker w : workers) {
             w.start();
+        }
+        if (config.slowPollThresholdNanos() > 0) {
+            SlowPollWatchdog wd = new SlowPollWatchdog(workers, config.threadNamePrefix() + "watchdog",
+                    config.slowPollThresholdNanos(), config.slowPollListener());
+            wd.start();
+            watchdog = wd;
         }
     }
 
@@ -306,6 +315,10 @@ public final class Scheduler {
                 }
                 clean &= !w.isAlive();
             }
+            SlowPollWatchdog wd = watchdog; // stopped last: it may still name a poll that holds up the shutdown
+            if (wd != null) {
+                clean &= wd.stop(deadline);
+            }
         }
         // Workers that stopped may have overflowed tasks into the closed queue meanwhile.
         for (Task<?> t : inject.close()) {
@@ -354,6 +367,12 @@ public final class Scheduler {
             n += w.counters.spawned - w.counters.ended;
         }
         return Math.max(0, n);
+    }
+
+    /** Polls the watchdog reported as slow (0 without a watchdog). */
+    public long slowPolls() {
+        SlowPollWatchdog wd = watchdog;
+        return wd == null ? 0 : wd.slowPolls();
     }
 
     public long uptimeNanos() {

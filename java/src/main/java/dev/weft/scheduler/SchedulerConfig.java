@@ -20,10 +20,13 @@ import java.util.function.Supplier;
  * @param lifoLimit             LIFO-slot runs in a row (0 disables the slot)
  * @param budget                cooperative budget units per poll
  * @param pollerStealAfterNanos age of a peer's last poller turn after which a searcher polls it
+ * @param slowPollThresholdNanos a poll blocking its worker this long is reported ({@link SlowPollWatchdog}); 0: no watchdog
+ * @param slowPollListener      told about each slow poll besides the log, or null
  */
 public record SchedulerConfig(int workers, String threadNamePrefix, Supplier<Poller> pollers, String backendName,
                               int blockingCap, long blockingKeepAliveNanos, int globalQueueInterval,
-                              int eventInterval, int lifoLimit, int budget, long pollerStealAfterNanos) {
+                              int eventInterval, int lifoLimit, int budget, long pollerStealAfterNanos,
+                              long slowPollThresholdNanos, SlowPollListener slowPollListener) {
     public SchedulerConfig {
         positive("workers", workers);
         if (workers > 0xFFFF) {
@@ -44,6 +47,9 @@ public record SchedulerConfig(int workers, String threadNamePrefix, Supplier<Pol
         }
         positive("budget", budget);
         positive("pollerStealAfterNanos", pollerStealAfterNanos);
+        if (slowPollThresholdNanos < 0) {
+            throw new IllegalArgumentException("slowPollThresholdNanos must not be negative: " + slowPollThresholdNanos);
+        }
     }
 
     private static void positive(String name, long v) {

@@ -117,6 +117,7 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             }
             s = witness;
         }
+        FlightEvents.TaskPollEvent recorded = FlightEvents.taskPolls ? FlightEvents.beginPoll() : null; // null: not recording
         w.counters.polls++;
         PollState ps = w.pollState;
         Poll<T> p;
@@ -125,10 +126,12 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             p = future.poll(this);
         } catch (Throwable t) {
             ps.exit();
+            FlightEvents.endPoll(recorded, this, w);
             finish(new Failure(t));
             return;
         }
         boolean deferred = ps.exit();
+        FlightEvents.endPoll(recorded, this, w);
         if (p.isReady()) {
             finish(valueOutcome(p.value()));
             return;

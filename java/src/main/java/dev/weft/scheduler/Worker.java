@@ -450,8 +450,12 @@ public final class Worker extends Thread {
             int before = local.len();
             Task<?> t = victim.local.stealInto(local);
             if (t != null) {
+                int stolen = local.len() - before + 1;
                 counters.steals++;
-                counters.stolenTasks += local.len() - before + 1;
+                counters.stolenTasks += stolen;
+                if (FlightEvents.steals) {
+                    FlightEvents.steal(this, victim, stolen);
+                }
                 return t;
             }
         }
@@ -490,9 +494,11 @@ public final class Worker extends Thread {
             timeout = 0; // paused time jumped to one of our own timers: fire it now
         }
         counters.parks++;
+        FlightEvents.WorkerParkEvent parkEvent = FlightEvents.parks ? FlightEvents.beginPark() : null;
         long t0 = System.nanoTime();
         pollerTurn(timeout, true);
         counters.parkedNanos += System.nanoTime() - t0;
+        FlightEvents.endPark(parkEvent, this, timeout);
         if (idle.returnFromPark(index)) {
             searching = true; // notifyWork counted us as searching
             counters.unparks++;

@@ -1,5 +1,8 @@
 package dev.weft.scheduler;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One worker's event counts. Written only by the owning worker (and, for
  * {@link #pollerSteals}, by that worker as a thief); read by anyone for metrics.
@@ -9,6 +12,16 @@ package dev.weft.scheduler;
  * HotSpot never tears these reads.)
  */
 public final class WorkerCounters {
+    private static final VarHandle POLLS;
+
+    static {
+        try {
+            POLLS = MethodHandles.lookup().findVarHandle(WorkerCounters.class, "polls", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Task polls run by this worker. */
     long polls;
     /** Successful steals (operations) and the tasks they moved. */
@@ -34,6 +47,8 @@ public final class WorkerCounters {
     long parkedNanos;
 
     public long polls() { return polls; }
+    /** {@link #polls} read with opaque semantics, for a thread that samples progress (the watchdog). */
+    long pollsOpaque() { return (long) POLLS.getOpaque(this); }
     public long steals() { return steals; }
     public long stolenTasks() { return stolenTasks; }
     public long parks() { return parks; }
