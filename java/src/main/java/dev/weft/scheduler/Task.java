@@ -65,7 +65,7 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     Task<?> nextInQueue;
     /**
      * Link in the tracking list of the worker that first saw this task go pending; written by
-     * that worker only (see {@link Worker#track}). {@code tracked} is read and written only by
+     * that worker only (see {@link PendingTasks}). {@code tracked} is read and written only by
      * the thread holding RUNNING.
      */
     Task<?> nextTracked;

@@ -82,9 +82,7 @@ public final class Worker extends Thread {
     private volatile long lastPollNanos;
 
     /** Tasks that went pending while polled here (see {@link #track}); this thread only. */
-    private Task<?> tracked;
-    private int trackedCount;
-    private int pruneAt = 64;
+    private final PendingTasks pending = new PendingTasks();
 
     private Task<?> lifo;
     private int lifoStreak;
@@ -543,59 +541,17 @@ public final class Worker extends Thread {
         poller.wakeup();
     }
 
-    /**
-     * Remembers a task that went pending here for the first time, so that shutdown can cancel it
-     * even if no queue holds it then. The list is singly linked through {@link Task#nextTracked}
-     * and touched only by this thread (and, after this thread ended, by shutdown), so adding
-     * costs two plain writes. Ended tasks are unlinked in a sweep each time the list has doubled
-     * since the last one: amortized O(1) per task, and the list stays within twice the number of
-     * pending tasks tracked here (ended tasks hold no future: it is dropped when they end).
-     */
+    /** Remembers a task that went pending here for the first time (see {@link PendingTasks}). */
     void track(Task<?> t) {
-        t.nextTracked = tracked;
-        tracked = t;
-        if (++trackedCount >= pruneAt) {
-            pruneTracked();
-        }
-    }
-
-    private void pruneTracked() {
-        Task<?> head = null;
-        Task<?> tail = null;
-        int n = 0;
-        for (Task<?> t = tracked; t != null; ) {
-            Task<?> next = t.nextTracked;
-            t.nextTracked = null;
-            if ((t.state() & Task.COMPLETE) == 0) {
-                if (tail == null) {
-                    head = t;
-                } else {
-                    tail.nextTracked = t;
-                }
-                tail = t;
-                n++;
-            }
-            t = next;
-        }
-        tracked = head;
-        trackedCount = n;
-        pruneAt = Math.max(64, 2 * n);
+        pending.add(t);
     }
 
     /**
-     * Shutdown, after this thread ended (its termination happens-before the caller's join):
-     * cancels every tracked task not being polled. Returns how many were still running.
+     * Shutdown, after this thread ended: cancels every tracked task not being polled. Returns how
+     * many were still running.
      */
     int cancelTracked() {
-        int stuck = 0;
-        for (Task<?> t = tracked; t != null; t = t.nextTracked) {
-            if (!t.cancelIfIdle() && (t.state() & Task.COMPLETE) == 0) {
-                stuck++;
-            }
-        }
-        tracked = null;
-        trackedCount = 0;
-        return stuck;
+        return pending.cancelAll();
     }
 
     /**

@@ -1,0 +1,71 @@
+package dev.weft.scheduler;
+
+/**
+ * The tasks a worker saw go pending, so that shutdown can cancel a task no queue holds (one that
+ * waits on a waker somewhere in user code).
+ *
+ * <p><b>Algorithm.</b> A singly linked list through {@link Task#nextTracked}; a task joins it the
+ * first time it goes pending (its {@code tracked} flag, read and written only by the thread
+ * holding the task's RUNNING bit, makes that once), so adding costs two plain writes. Ended tasks
+ * are unlinked in a sweep each time the list has doubled since the last one: amortized O(1) per
+ * task, and the list stays within twice the number of pending tasks (ended tasks hold no future:
+ * it is dropped when they end, so the list keeps no user object alive).
+ *
+ * <p>Thread-safety: none. Touched only by the owning worker's thread, and by shutdown after that
+ * thread ended (its termination happens-before the joiner's sweep).
+ */
+final class PendingTasks {
+    private static final int MIN_SWEEP_AT = 64;
+
+    private Task<?> head;
+    private int count;
+    private int sweepAt = MIN_SWEEP_AT;
+
+    /** Adds a task that went pending for the first time. */
+    void add(Task<?> t) {
+        t.nextTracked = head;
+        head = t;
+        if (++count >= sweepAt) {
+            sweepEnded();
+        }
+    }
+
+    private void sweepEnded() {
+        Task<?> first = null;
+        Task<?> last = null;
+        int n = 0;
+        for (Task<?> t = head; t != null; ) {
+            Task<?> next = t.nextTracked;
+            t.nextTracked = null;
+            if ((t.state() & Task.COMPLETE) == 0) {
+                if (last == null) {
+                    first = t;
+                } else {
+                    last.nextTracked = t;
+                }
+                last = t;
+                n++;
+            }
+            t = next;
+        }
+        head = first;
+        count = n;
+        sweepAt = Math.max(MIN_SWEEP_AT, 2 * n);
+    }
+
+    /**
+     * Shutdown: cancels every task on the list that nobody is polling and empties the list.
+     * Returns how many were still running (being polled: a worker stuck in a poll).
+     */
+    int cancelAll() {
+        int stuck = 0;
+        for (Task<?> t = head; t != null; t = t.nextTracked) {
+            if (!t.cancelIfIdle() && (t.state() & Task.COMPLETE) == 0) {
+                stuck++;
+            }
+        }
+        head = null;
+        count = 0;
+        return stuck;
+    }
+}
