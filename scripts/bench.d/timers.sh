@@ -46,13 +46,16 @@ report=$(python3 - "$json" <<'PY'
 import json, statistics, sys
 rows = json.load(open(sys.argv[1]))
 names = {
-    "weftWheel": "Weft TimerWheel", "weftWheelPaused": "Weft TimerWheel (paused clock)",
+    "weftWheel": "Weft TimerWheel (busy worker: wheel at the current tick)",
+    "weftWheelIdle": "Weft TimerWheel (idle worker: empty wheel, batch placed from an old tick)",
+    "weftWheelPaused": "Weft TimerWheel (paused clock)",
     "nettyHashedWheelTimer": "Netty HashedWheelTimer (1 ms tick)",
     "nettyHashedWheelTimerRealTime": "Netty HashedWheelTimer (1 ms tick, real time)",
     "scheduledThreadPoolExecutor": "ScheduledThreadPoolExecutor (removeOnCancel)",
     "scheduledThreadPoolExecutorRealTime": "ScheduledThreadPoolExecutor (real time)",
     "nettyEventLoop": "Netty event loop schedule", "nettyEventLoopPaused": "Netty event loop schedule (MockTicker)",
     "clockReadReference": "(reference, not a contender) one System.nanoTime() read",
+    "clockAndEntryReference": "(reference, not a contender) one clock read + one 40-byte entry, no wheel",
 }
 suites = {"TimerScheduleCancelBenchmark": "schedule+cancel, 1,000,000 timers, delays 1 ms-10 s",
           "TimerScheduleFireBenchmark": "schedule+fire, 100,000 timers over 1 s"}

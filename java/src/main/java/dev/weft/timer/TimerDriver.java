@@ -91,12 +91,13 @@ public final class TimerDriver {
      * firing. On the owner the entry is unlinked at once; elsewhere the owner is asked to.
      */
     public boolean cancel(TimerEntry entry) {
+        if (isOwnerThread()) {
+            return wheel.cancel(entry);
+        }
         if (!entry.cancel()) {
             return false;
         }
-        if (isOwnerThread()) {
-            wheel.remove(entry);
-        } else if (!closed) {
+        if (!closed) {
             ownerInbox.execute(() -> wheel.remove(entry));
         }
         // closed: the owner has stopped and its wheel is garbage; the cancelled state suffices
