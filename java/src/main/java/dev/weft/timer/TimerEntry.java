@@ -18,7 +18,8 @@ import java.lang.invoke.VarHandle;
  * </pre>
  *
  * <p>Inserting an entry does not change its state (a pending entry may be linked or not), so
- * scheduling a timer costs no atomic instruction; only the fire-or-cancel decision is a CAS.
+ * scheduling a timer costs no atomic instruction, and neither does the owner's cancel; a fire,
+ * and a cancel from another thread, is a CAS.
  *
  * <p>Thread-safety: the link fields ({@code prev}, {@code next}, {@code slot}, the deadline) are
  * touched only by the thread that owns the wheel the entry is in. Only that owner fires an entry

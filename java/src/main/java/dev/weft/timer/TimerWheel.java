@@ -51,9 +51,9 @@ package dev.weft.timer;
  * The hierarchical timer wheel of one worker: O(1) insert and cancel of intrusive
  * {@link TimerEntry} nodes, O(1) next deadline, deadline-ordered firing at 1 ms resolution.
  *
- * <p>Thread-safety: none. One thread (the owning worker) calls every method. Other threads cancel
- * an entry through {@link TimerEntry#cancel()} and hand it to the owner, who calls
- * {@link #remove(TimerEntry)}. The wakers an {@link #advance(long)} calls must not call back into
+ * <p>Thread-safety: none. One thread (the owning worker) calls every method; it cancels with
+ * {@link #cancel(TimerEntry)}. Other threads cancel an entry through {@link TimerEntry#cancel()}
+ * and hand it to the owner, who calls {@link #remove(TimerEntry)}. The wakers an {@link #advance(long)} calls must not call back into
  * this wheel (a runtime waker only queues its task).
  */
 public final class TimerWheel {

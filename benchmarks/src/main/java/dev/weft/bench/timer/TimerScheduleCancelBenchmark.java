@@ -1,6 +1,8 @@
 package dev.weft.bench.timer;
 
+import dev.weft.task.Poll;
 import dev.weft.task.Waker;
+import dev.weft.time.Sleep;
 import dev.weft.timer.Clock;
 import dev.weft.timer.TimerDriver;
 import dev.weft.timer.TimerEntry;
@@ -20,6 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -98,6 +101,28 @@ public class TimerScheduleCancelBenchmark {
         }
     }
 
+    /** A one-worker runtime and the delays as the {@link Duration}s a caller would hold. */
+    @State(Scope.Benchmark)
+    public static class WeftRuntime {
+        dev.weft.Runtime runtime;
+        Duration[] durations;
+        final Sleep[] sleeps = new Sleep[TIMERS];
+
+        @Setup(Level.Trial)
+        public void start(Delays d) {
+            runtime = dev.weft.Runtime.builder().workers(1).build();
+            durations = new Duration[TIMERS];
+            for (int i = 0; i < TIMERS; i++) {
+                durations[i] = Duration.ofMillis(d.millis[i]);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            runtime.close();
+        }
+    }
+
     @State(Scope.Benchmark)
     public static class Hashed {
         HashedWheelTimer timer;
@@ -161,6 +186,30 @@ public class TimerScheduleCancelBenchmark {
     @OperationsPerInvocation(TIMERS)
     public int weftWheelIdle(WeftIdle s, Delays d) {
         return scheduleCancel(s, d.millis);
+    }
+
+    /**
+     * The whole runtime path, on a worker: {@code Sleep.after} (its clock read), its first poll
+     * (the entry is registered) and its cancel, so the {@code Sleep} and its registration are
+     * allocated and run too. Not the same work as the other rows: what a user's timer costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TIMERS)
+    public long weftSleep(WeftRuntime s) {
+        Duration[] durations = s.durations;
+        Sleep[] sleeps = s.sleeps;
+        return s.runtime.blockOn(cx -> {
+            for (int i = 0; i < TIMERS; i++) {
+                Sleep sleep = Sleep.after(durations[i]);
+                sleep.poll(cx);
+                sleeps[i] = sleep;
+            }
+            for (int i = 0; i < TIMERS; i++) {
+                sleeps[i].cancel();
+                sleeps[i] = null;
+            }
+            return Poll.ready((long) check((int) s.runtime.metrics().timersPending(), 0, "weft timers pending"));
+        });
     }
 
     private static int scheduleCancel(Weft s, long[] delays) {
