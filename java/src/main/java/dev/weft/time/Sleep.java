@@ -20,8 +20,8 @@ import java.util.Objects;
  *
  * <p><b>Cost.</b> One clock read (at creation on a worker, else at the first poll) and one timer
  * entry, registered on the first pending poll with the wheel of the polling worker; a fired timer
- * spends one unit of the task's budget. {@link #cancel()} (called by
- * the runtime when the task is aborted, or by a combinator that abandons it) unlinks the entry.
+ * spends one unit of the task's budget. {@link #cancel()} (called by the runtime when the task is
+ * aborted, or by a combinator that abandons it) unlinks the entry.
  *
  * <p>Thread-safety: an {@code Async}; polled by one thread at a time.
  */

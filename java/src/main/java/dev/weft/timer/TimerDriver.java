@@ -88,7 +88,8 @@ public final class TimerDriver {
 
     /**
      * Cancels {@code entry} from any thread. Returns {@code true} if this call stopped it from
-     * firing. On the owner the entry is unlinked at once; elsewhere the owner is asked to.
+     * firing. On the owner the entry is cancelled and unlinked at once, with no atomic instruction
+     * ({@link TimerWheel#cancel}); elsewhere it is cancelled by CAS and the owner is asked to unlink it.
      */
     public boolean cancel(TimerEntry entry) {
         if (isOwnerThread()) {
