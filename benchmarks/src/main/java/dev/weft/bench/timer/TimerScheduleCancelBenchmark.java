@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each contender counts a timer as done only once the structure really absorbed it:
  * Weft (through a worker's {@link TimerDriver}, as a {@code Sleep} registers and cancels) and STPE
- * (with {@code setRemoveOnCancelPolicy(true)}) link and unlink on the calling thread; Netty's event loop runs the whole batch as one task on its own thread (where
- * schedule and cancel touch its priority queue directly), and the caller waits for it; Netty's
+ * (with {@code setRemoveOnCancelPolicy(true)}) link and unlink on the calling thread; Netty's
+ * event loop runs the whole batch as one task on its own thread (where schedule and cancel touch
+ * its priority queue directly), and the caller waits for it; Netty's
  * {@link HashedWheelTimer} (1 ms tick) hands schedules and cancels to its worker thread through
  * queues, so the invocation waits until {@link HashedWheelTimer#pendingTimeouts()} is back to
  * where it was (every cancellation processed) and its queue of new timeouts is drained.
