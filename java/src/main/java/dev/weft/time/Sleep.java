@@ -18,9 +18,10 @@ import java.util.Objects;
  * clock: such a sleep is pending for about 292 years, never overflows, and is cancellable.
  * Resolution is 1 ms, rounded up: a sleep never completes early.
  *
- * <p><b>Cost.</b> One timer entry, registered on the first pending poll with the wheel of the
- * polling worker; a fired timer spends one unit of the task's budget. {@link #cancel()} (called by
- * the runtime when the task is aborted, or by a combinator that abandons it) unlinks the entry.
+ * <p><b>Cost.</b> One clock read (at creation on a worker, else at the first poll) and one timer
+ * entry, registered on the first pending poll with the wheel of the polling worker; a fired timer
+ * spends one unit of the task's budget. {@link #cancel()} (called by the runtime when the task is
+ * aborted, or by a combinator that abandons it) unlinks the entry.
  *
  * <p>Thread-safety: an {@code Async}; polled by one thread at a time.
  */
@@ -28,6 +29,8 @@ public final class Sleep implements Async<Void> {
     private final TimerRegistration registration = new TimerRegistration();
     private Duration fromFirstPoll;
     private long deadlineNanos;
+    /** {@link #resolve()} found the deadline in the future; cleared by the poll that relies on it. */
+    private boolean futureWhenResolved;
 
     private Sleep(Duration fromFirstPoll, long deadlineNanos) {
         this.fromFirstPoll = fromFirstPoll;
@@ -58,9 +61,10 @@ public final class Sleep implements Async<Void> {
     }
 
     private void resolve() {
-        Clock clock = registration.clock();
-        deadlineNanos = Clock.deadlineAfter(clock.nanoTime(), fromFirstPoll);
+        long now = registration.clock().nanoTime();
+        deadlineNanos = Clock.deadlineAfter(now, fromFirstPoll);
         fromFirstPoll = null;
+        futureWhenResolved = deadlineNanos > now;
     }
 
     @Override
@@ -68,7 +72,11 @@ public final class Sleep implements Async<Void> {
         if (fromFirstPoll != null) {
             resolve();
         }
-        if (!registration.poll(cx, deadlineNanos) || !cx.consumeBudget()) {
+        // The first poll after resolve() trusts its reading: one clock read per sleep, not two
+        // (see TimerRegistration.poll). Later polls read no clock at all.
+        boolean checkedFuture = futureWhenResolved;
+        futureWhenResolved = false;
+        if (!registration.poll(cx, deadlineNanos, checkedFuture) || !cx.consumeBudget()) {
             return Poll.pending();
         }
         return Poll.ready(null);

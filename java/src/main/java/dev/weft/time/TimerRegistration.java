@@ -56,13 +56,24 @@ final class TimerRegistration {
      * it does (the entry is registered on the first poll for this deadline).
      */
     boolean poll(Context cx, long deadlineNanos) {
+        return poll(cx, deadlineNanos, false);
+    }
+
+    /**
+     * {@link #poll(Context, long)} for a caller that has just read the clock itself and found
+     * {@code deadlineNanos} in the future ({@code checkedFuture}): the poll then reads no clock.
+     * That reading is a lower bound on the time now, so the deadline may have passed since; this
+     * costs no correctness: the entry is registered, and the wheel, which compares the deadline
+     * with its own current tick, fires it at its next advance (or reports it due at once). A
+     * sleep created on a worker thus reads the clock once, not twice.
+     */
+    boolean poll(Context cx, long deadlineNanos, boolean checkedFuture) {
         if (armedFor == deadlineNanos && entry != null) {
             entry.setWaker(cx.waker()); // the task may be polled by another worker now
             return entry.isFired();
         }
         Worker w = Worker.current();
-        Clock clock = clock();
-        if (deadlineNanos <= clock.nanoTime()) {
+        if (!checkedFuture && deadlineNanos <= clock().nanoTime()) {
             return true;
         }
         if (entry == null) {

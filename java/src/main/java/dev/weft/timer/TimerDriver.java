@@ -88,15 +88,17 @@ public final class TimerDriver {
 
     /**
      * Cancels {@code entry} from any thread. Returns {@code true} if this call stopped it from
-     * firing. On the owner the entry is unlinked at once; elsewhere the owner is asked to.
+     * firing. On the owner the entry is cancelled and unlinked at once, with no atomic instruction
+     * ({@link TimerWheel#cancel}); elsewhere it is cancelled by CAS and the owner is asked to unlink it.
      */
     public boolean cancel(TimerEntry entry) {
+        if (isOwnerThread()) {
+            return wheel.cancel(entry);
+        }
         if (!entry.cancel()) {
             return false;
         }
-        if (isOwnerThread()) {
-            wheel.remove(entry);
-        } else if (!closed) {
+        if (!closed) {
             ownerInbox.execute(() -> wheel.remove(entry));
         }
         // closed: the owner has stopped and its wheel is garbage; the cancelled state suffices

@@ -18,12 +18,15 @@ import java.lang.invoke.VarHandle;
  * </pre>
  *
  * <p>Inserting an entry does not change its state (a pending entry may be linked or not), so
- * scheduling a timer costs no atomic instruction; only the fire-or-cancel decision is a CAS.
+ * scheduling a timer costs no atomic instruction, and neither does the owner's cancel; a fire,
+ * and a cancel from another thread, is a CAS.
  *
  * <p>Thread-safety: the link fields ({@code prev}, {@code next}, {@code slot}, the deadline) are
- * touched only by the thread that owns the wheel the entry is in. The state word is changed only
+ * touched only by the thread that owns the wheel the entry is in. Only that owner fires an entry
+ * ({@link #expire()}, from its wheel or from a hand-over in its inbox). The state word is changed
  * by CAS, so a {@link #cancel()} from any thread racing {@link #expire()} on the owner gives
- * exactly one outcome: either the waker is called (fired) or it never is (cancelled). The waker
+ * exactly one outcome: either the waker is called (fired) or it never is (cancelled). The one
+ * exception is the owner's own cancel ({@link #cancelOnOwner()}), which no fire can race. The waker
  * field is volatile so a poll on another worker may replace it; whoever reads FIRED after writing
  * its waker, or the firing thread that reads the waker after its CAS, wakes the current task.
  */
@@ -144,6 +147,27 @@ public final class TimerEntry {
      */
     public boolean cancel() {
         return state == PENDING && STATE.compareAndSet(this, PENDING, CANCELLED);
+    }
+
+    /**
+     * {@link #cancel()} on the thread that owns the wheel this entry was last given to (it is
+     * linked there, or a hand-over to that owner is pending, or it is not armed at all).
+     *
+     * <p><b>A release store, not a CAS.</b> Only the owner moves PENDING to FIRED, so on the owner
+     * no fire can come between reading PENDING and writing CANCELLED: the fire-or-cancel decision
+     * needs no atomic instruction here. A CAS (a locked instruction, a full fence on x86) would
+     * cost every timer that is cancelled before it fires, the common fate of a timeout. The one
+     * racer left is a {@link #cancel()} from another thread at the same moment: its CAS may also
+     * succeed, and then both calls report that they cancelled the timer, which is true of each
+     * (it never fires). The release store orders the owner's earlier writes (the unlinking)
+     * before CANCELLED for a thread that reads CANCELLED; on x86 it is a plain store.
+     */
+    boolean cancelOnOwner() {
+        if (state != PENDING) {
+            return false;
+        }
+        STATE.setRelease(this, CANCELLED);
+        return true;
     }
 
     @Override

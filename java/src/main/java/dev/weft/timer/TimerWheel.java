@@ -23,6 +23,22 @@ package dev.weft.timer;
  * because it now shares one more digit with E. An entry therefore moves at most 5 times before
  * firing, and entries fire in deadline order at 1 ms resolution (within one tick, in any order).
  *
+ * Slot lists. Each slot is a doubly linked list threaded through the entries themselves (the
+ * entry's prev/next; the slot's index kept in the entry), so an entry is unlinked in O(1) from
+ * wherever it sits and the wheel allocates nothing per timer. Order within a slot carries no
+ * meaning (a level-0 slot is one tick; higher slots are re-sorted when processed), so a new
+ * entry goes where linking it costs least: into an empty slot as its head, else right behind
+ * the head. Write barrier: on G1 (JDK 17+) storing a reference to a young object into an old
+ * one costs a StoreLoad fence (a card-table check after the store) plus card refinement work,
+ * and the heads array is old after warm-up while a new entry is young. Linking behind the head
+ * writes only into entries (the head and its successor, both usually young: timers are mostly
+ * short-lived): heads[] is written only when a slot gets its first entry or loses its head.
+ *
+ * Cancel. On the owner, wheel.cancel(entry) flips the entry's state with a release store, no CAS
+ * (only the owner fires an entry, so no fire can race it; TimerEntry.cancelOnOwner says why this is
+ * enough) and unlinks it at once. Another thread cancels with a CAS and hands the unlinking to the
+ * owner (TimerDriver); a cancelled entry still linked is dropped when its slot comes up.
+ *
  * Deadlines beyond the wheel's span (D ^ E >= 2^36: further than about 2.2 years, or crossing a
  * 2^36 boundary) go on level 5 as if in range; level 5's slots then act as a ring. Its slot is
  * processed at the first slot start after E that has the slot's digit, which is never later than
@@ -35,9 +51,9 @@ package dev.weft.timer;
  * The hierarchical timer wheel of one worker: O(1) insert and cancel of intrusive
  * {@link TimerEntry} nodes, O(1) next deadline, deadline-ordered firing at 1 ms resolution.
  *
- * <p>Thread-safety: none. One thread (the owning worker) calls every method. Other threads cancel
- * an entry through {@link TimerEntry#cancel()} and hand it to the owner, who calls
- * {@link #remove(TimerEntry)}. The wakers an {@link #advance(long)} calls must not call back into
+ * <p>Thread-safety: none. One thread (the owning worker) calls every method; it cancels with
+ * {@link #cancel(TimerEntry)}. Other threads cancel an entry through {@link TimerEntry#cancel()}
+ * and hand it to the owner, who calls {@link #remove(TimerEntry)}. The wakers an {@link #advance(long)} calls must not call back into
  * this wheel (a runtime waker only queues its task).
  */
 public final class TimerWheel {
@@ -128,6 +144,21 @@ public final class TimerWheel {
         }
         unlink(entry);
         size--;
+        return true;
+    }
+
+    /**
+     * Cancels {@code entry} and unlinks it, on this wheel's thread: the O(1) cancel of a timer
+     * inserted in this wheel (or armed for it but not inserted yet). It costs no atomic
+     * instruction ({@link TimerEntry#cancelOnOwner()} says why that is safe). Returns
+     * {@code true} if this call stopped the timer from firing, {@code false} if it had already
+     * fired or been cancelled.
+     */
+    public boolean cancel(TimerEntry entry) {
+        if (!entry.cancelOnOwner()) {
+            return false;
+        }
+        remove(entry);
         return true;
     }
 
@@ -233,19 +264,28 @@ public final class TimerWheel {
         return (63 - Long.numberOfLeadingZeros(differing)) / SLOT_BITS;
     }
 
+    /**
+     * Links {@code e} (whose {@code prev} and {@code next} are null: it is unlinked) into its
+     * slot: as the head of an empty slot, else right behind the head. See "Write barrier" above.
+     */
     private void link(TimerEntry e) {
         int level = levelFor(elapsed, e.deadline);
         int slot = (int) (e.deadline >>> (SLOT_BITS * level)) & (SLOTS - 1);
         int index = level * SLOTS + slot;
-        TimerEntry head = heads[index];
-        e.prev = null;
-        e.next = head;
-        if (head != null) {
-            head.prev = e;
-        }
-        heads[index] = e;
         e.slot = index;
-        occupied[level] |= 1L << slot;
+        TimerEntry head = heads[index];
+        if (head == null) {
+            heads[index] = e;
+            occupied[level] |= 1L << slot;
+            return;
+        }
+        TimerEntry second = head.next;
+        e.prev = head;
+        e.next = second;
+        if (second != null) {
+            second.prev = e;
+        }
+        head.next = e;
     }
 
     private void unlink(TimerEntry e) {

@@ -121,6 +121,18 @@ class SleepTest {
     }
 
     @Test
+    void aSleepCreatedOnAWorkerTrustsThatClockReadingAtItsFirstPollAndStillNeverCompletesEarly() throws Exception {
+        try (Runtime rt = paused(1)) {
+            Sleep s = rt.blockOn(Async.ready(0).map(x -> Sleep.after(Duration.ofMillis(10)))); // deadline 10 ms, read once
+            rt.advance(Duration.ofMillis(20)); // the deadline passes before the first poll
+            long woke = rt.spawn(s.map(v -> Runtime.current().nanoTime())).join();
+            assertTrue(woke >= 10 * MS, "never early: " + woke);
+            // Its first poll read no clock: it registered, and the wheel found it due and fired it.
+            assertEquals(1, rt.metrics().timersFired());
+        }
+    }
+
+    @Test
     void aFiftyMillisecondSleepOnTheRealClockNeverWakesEarly() {
         try (Runtime rt = Runtime.builder().workers(1).build()) {
             long t0 = System.nanoTime();

@@ -155,6 +155,59 @@ class TimerWheelTest {
     }
 
     @Test
+    void entriesOfOneSlotRemovedInAnyOrderLeaveTheOthersToFire() {
+        int n = 5; // the head, the entries linked behind it, and the last: every order of removal
+        for (int[] order : permutations(n)) {
+            for (int removed = 0; removed <= n; removed++) {
+                TimerWheel wheel = new TimerWheel();
+                boolean[] fired = new boolean[n];
+                TimerEntry[] es = new TimerEntry[n];
+                for (int i = 0; i < n; i++) {
+                    final int id = i;
+                    es[i] = new TimerEntry(() -> fired[id] = true);
+                    assertTrue(wheel.insert(es[i], 40)); // one slot of level 0
+                }
+                for (int k = 0; k < removed; k++) {
+                    assertTrue(wheel.cancel(es[order[k]]));
+                    assertFalse(es[order[k]].isLinked());
+                }
+                assertEquals(n - removed, wheel.size());
+                assertEquals(removed == n ? TimerWheel.NONE : 40, wheel.nextExpiration(), "occupancy after " + removed + " removals");
+                assertEquals(n - removed, wheel.advance(40));
+                for (int k = 0; k < n; k++) {
+                    assertEquals(k >= removed, fired[order[k]], "entry " + order[k] + " after " + removed + " removals");
+                }
+                assertTrue(wheel.isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void theOwnersCancelStopsTheTimerOnceAndUnlinksIt() {
+        TimerWheel wheel = new TimerWheel();
+        TimerEntry e = new TimerEntry(() -> fail("a cancelled entry fired"));
+        assertTrue(wheel.insert(e, 7));
+        assertTrue(wheel.cancel(e));
+        assertTrue(e.isCancelled());
+        assertFalse(e.isLinked());
+        assertTrue(wheel.isEmpty());
+        assertFalse(wheel.cancel(e), "a second cancel stops nothing");
+        assertFalse(e.cancel(), "nor does a cancel from another thread after it");
+        assertFalse(wheel.insert(e, 9), "a cancelled entry is never armed again");
+        assertEquals(0, wheel.advance(100));
+
+        TimerEntry fired = new TimerEntry(() -> { });
+        assertTrue(wheel.insert(fired, 101));
+        assertEquals(1, wheel.advance(101));
+        assertFalse(wheel.cancel(fired), "too late: it fired");
+        assertTrue(fired.isFired());
+
+        TimerEntry notInserted = new TimerEntry(() -> { });
+        assertTrue(wheel.cancel(notInserted), "an entry armed for this wheel but not inserted yet");
+        assertFalse(wheel.insert(notInserted, 200));
+    }
+
+    @Test
     void dueDeadlinesAreNotInsertedTheCallerTreatsThemAsExpired() {
         TimerWheel wheel = new TimerWheel(100);
         for (long d : new long[] {0, -1, Long.MIN_VALUE, 99, 100}) {
@@ -294,8 +347,9 @@ class TimerWheelTest {
                     linked.add(self[0]);
                 } else if (kind < 8 && !linked.isEmpty()) {
                     TimerEntry e = linked.remove(rnd.nextInt(linked.size()));
-                    if (e.cancel()) {
-                        wheel.remove(e);
+                    // The owner's cancel, or another thread's followed by the owner's unlink.
+                    boolean stopped = rnd.nextBoolean() ? wheel.cancel(e) : e.cancel() && wheel.remove(e);
+                    if (stopped) {
                         live.remove(e);
                     }
                 } else {
@@ -312,6 +366,28 @@ class TimerWheelTest {
                     }
                 }
                 assertEquals(live.size(), wheel.size(), "the wheel holds exactly the live timers");
+            }
+        }
+    }
+
+    /** Every ordering of 0..n-1. */
+    private static List<int[]> permutations(int n) {
+        List<int[]> out = new ArrayList<>();
+        permute(new int[n], new boolean[n], 0, out);
+        return out;
+    }
+
+    private static void permute(int[] prefix, boolean[] used, int k, List<int[]> out) {
+        if (k == prefix.length) {
+            out.add(prefix.clone());
+            return;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (!used[i]) {
+                used[i] = true;
+                prefix[k] = i;
+                permute(prefix, used, k + 1, out);
+                used[i] = false;
             }
         }
     }
