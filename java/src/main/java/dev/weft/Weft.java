@@ -30,7 +30,7 @@ public final class Weft {
         return current("spawnBlocking").spawnBlocking(job);
     }
 
-    /** Pending once (re-polled after the worker's next poller turn and its queued tasks), then ready. */
+    /** Pending once (re-polled behind the tasks queued on its worker), then ready. */
     public static Async<Void> yieldNow() {
         return Async.yieldNow();
     }

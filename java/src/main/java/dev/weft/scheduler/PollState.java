@@ -13,7 +13,7 @@ package dev.weft.scheduler;
  *
  * <p><b>Budget.</b> {@link #enter} refills it to {@code budget} units; each leaf operation spends
  * one through {@link #consumeBudget()}. At zero the leaf is refused, the task is marked for a
- * deferred wake (re-polled after the worker's next poller turn, behind the tasks already queued),
+ * deferred wake (re-polled behind the tasks already queued on the worker),
  * and the refusal is counted.
  *
  * <p>Thread-safety: used only by its worker's thread.

@@ -17,7 +17,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p><b>State word</b> (changed only by CAS):
  * <pre>
- *   NOTIFIED   a run is owed: the task sits in exactly one run queue (or slot, or deferred list),
+ *   NOTIFIED   a run is owed: the task sits in exactly one run queue (or the LIFO slot),
  *              or is RUNNING and its runner re-queues it after the poll
  *   RUNNING    one thread owns the task: a worker polling it, or a thread cancelling it
  *   COMPLETE   ended (value, failure or cancelled); the outcome is published right after
@@ -31,7 +31,7 @@ import java.lang.invoke.VarHandle;
  *   <li>run: NOTIFIED (without RUNNING/COMPLETE) to RUNNING. A queue entry that finds RUNNING or
  *       COMPLETE is stale (an abort claimed the task) and is dropped.</li>
  *   <li>after a pending poll: clear RUNNING; if NOTIFIED was set meanwhile, or the poll asked for
- *       a deferred wake, keep NOTIFIED and re-queue at the back (or in the deferred list).</li>
+ *       a deferred wake, keep NOTIFIED and re-queue at the back of the local queue.</li>
  *   <li>abort of a task that is not RUNNING: claim it with RUNNING|CANCELLED and cancel it on
  *       the aborting thread; of a RUNNING task: add CANCELLED, and the runner cancels it after
  *       its poll unless that poll completed it. So {@link Async#cancel()} runs at most once and
@@ -155,10 +155,8 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             }
             int witness = (int) STATE.compareAndExchange(this, s, next);
             if (witness == s) {
-                if (deferred) {
-                    w.defer(this);
-                } else if ((s & NOTIFIED) != 0) {
-                    w.requeueAfterWake(this);
+                if (deferred || (s & NOTIFIED) != 0) {
+                    w.requeue(this);
                 }
                 return;
             }

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A worker thread: it owns a {@link LocalQueue}, a LIFO slot, a deferred list, an inbox and a
+ * A worker thread: it owns a {@link LocalQueue}, a LIFO slot, an inbox and a
  * {@link Poller}, and runs tasks until its scheduler shuts down.
  *
  * <p><b>Loop</b> (one "tick" per turn):
@@ -20,9 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>take a task: every {@code globalQueueInterval} ticks the inject queue first (fairness);
  *       then the LIFO slot (at most {@code lifoLimit} times in a row), the local queue, a batch
  *       from the inject queue; run it;</li>
- *   <li>nothing local: if tasks wait in the deferred list, do a non-blocking poller turn (which
- *       re-queues them; if the last turn is less than 50 microseconds old, that one counts) and
- *       loop;</li>
  *   <li>search: steal half of a peer's queue, take from the inject queue, or poll a stalled
  *       peer's poller (see below);</li>
  *   <li>park: block in the own poller ({@link Idle} explains how no wake is lost).</li>
@@ -32,8 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to the LIFO slot (the previous occupant moves to the queue's back, and only then is another
  * worker woken to steal): message passing runs at once. Any
  * other wake on this thread (a poller turn, including a stolen one) goes to the back of the local
- * queue. A task woken while it runs, a yield and a spent budget all go to the back (the last two
- * only after the next poller turn).
+ * queue. A task woken while it runs, a yield and a spent budget all go to the back, where other
+ * workers may steal them. (A yield is not held back until the next poller turn, as Tokio's
+ * defer list does: the periodic turn above already serves I/O at least every 61 ticks or 50
+ * microseconds, whichever is later, and a private list cost two reference stores into this
+ * long-lived object per yield, each a G1 barrier fence: measured, a third of a yield's cost. It
+ * also kept yielded tasks from other workers.)
  *
  * <p><b>Poller stealing.</b> The poller is guarded by a permit ({@code pollPermit}): the owner
  * holds it for its own turns (including parking); a searching worker with nothing to steal may
@@ -64,13 +65,6 @@ public final class Worker extends Thread {
     final WorkerCounters counters = new WorkerCounters();
     private final TimerDriver timers;
 
-    /**
-     * Tasks that yielded or spent their budget, oldest first, linked through
-     * {@link Task#nextInQueue} (a deferred task is in no other queue, so the link is free):
-     * deferring and re-queueing allocate nothing and touch no shared array.
-     */
-    private Task<?> deferredHead;
-    private Task<?> deferredTail;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     /**
      * Set after each offer to {@link #inbox}, cleared by this thread before it drains: the loop
@@ -208,15 +202,6 @@ public final class Worker extends Thread {
                 t.run(this);
                 continue;
             }
-            if (deferredHead != null) {
-                // Deferred tasks run after a poller turn; one taken within the gap counts.
-                if (System.nanoTime() - lastPollNanos >= MIN_EVENT_TURN_GAP_NANOS) {
-                    pollerTurn(0, true);
-                } else {
-                    requeueDeferred();
-                }
-                continue;
-            }
             t = search();
             if (t != null) {
                 leaveWatch();
@@ -300,34 +285,13 @@ public final class Worker extends Thread {
         scheduleLocal(t);
     }
 
-    /** A task woken while it ran: back of the local queue. */
-    void requeueAfterWake(Task<?> t) {
+    /**
+     * A task woken while it ran, or one that yielded or spent its budget (a deferred wake): the
+     * back of the local queue, behind the tasks already there (see "Where wakes go").
+     */
+    void requeue(Task<?> t) {
         pushLocal(t);
         scheduler.notifyWork();
-    }
-
-    /** A task that yielded or spent its budget: runs after the next poller turn. */
-    void defer(Task<?> t) {
-        t.nextInQueue = null;
-        if (deferredTail == null) {
-            deferredHead = t;
-        } else {
-            deferredTail.nextInQueue = t;
-        }
-        deferredTail = t;
-    }
-
-    /** Unlinks and returns the oldest deferred task, or null. */
-    private Task<?> pollDeferred() {
-        Task<?> t = deferredHead;
-        if (t != null) {
-            deferredHead = t.nextInQueue;
-            if (deferredHead == null) {
-                deferredTail = null;
-            }
-            t.nextInQueue = null;
-        }
-        return t;
     }
 
     private void pushLocal(Task<?> t) {
@@ -363,24 +327,11 @@ public final class Worker extends Thread {
     }
 
     /**
-     * Runs after every turn of this worker's own poller: the one place for per-turn upkeep.
-     * Deferred tasks (yields, spent budgets) go back to the queue here. The timer wheel fires its
-     * expired entries here.
+     * Runs after every turn of this worker's own poller: the one place for per-turn upkeep. The
+     * timer wheel fires its expired entries here.
      */
     private void afterPollerTurn() {
-        requeueDeferred();
         counters.timersFired += timers.fireExpired();
-    }
-
-    /** Moves the deferred tasks (yields, spent budgets) to the back of the local queue. */
-    private void requeueDeferred() {
-        if (deferredHead == null) {
-            return;
-        }
-        for (Task<?> t; (t = pollDeferred()) != null; ) {
-            pushLocal(t);
-        }
-        scheduler.notifyWork();
     }
 
     /** Thief side: polls {@code victim}'s poller without blocking if it looks stalled. */
@@ -568,9 +519,6 @@ public final class Worker extends Thread {
         for (;;) {
             Task<?> t = lifo;
             lifo = null;
-            if (t == null) {
-                t = pollDeferred();
-            }
             if (t == null) {
                 t = local.pop();
             }

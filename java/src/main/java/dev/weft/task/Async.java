@@ -73,8 +73,8 @@ public interface Async<T> {
     }
 
     /**
-     * Pending once, asking to be polled again after the worker's next poller turn and its
-     * other queued tasks ({@link Context#deferWake()}), then complete with {@code null}.
+     * Pending once, asking to be polled again behind the other tasks queued on its worker
+     * ({@link Context#deferWake()}), then complete with {@code null}.
      */
     static Async<Void> yieldNow() {
         return new YieldNow();

@@ -11,12 +11,13 @@ import java.util.Objects;
  * channel operation) first calls {@link #consumeBudget()}. When that returns {@code false}
  * the budget is spent: the leaf must return {@link Poll#pending()} without doing its work.
  * {@code consumeBudget()} has then already arranged a deferred wake, so the task is polled
- * again after the worker's next poller turn. One hot connection therefore cannot starve the
- * others on its worker.
+ * again behind the other tasks queued on its worker. One hot connection therefore cannot starve
+ * the others on its worker.
  *
- * <p><b>Deferred wake.</b> {@link #deferWake()} asks to be polled again after the worker has
- * looked at its poller and its other queued tasks (used by {@code yieldNow}); a plain
- * {@code waker().wake()} from inside a poll may instead run the task again soon.
+ * <p><b>Deferred wake.</b> {@link #deferWake()} asks to be polled again behind the tasks already
+ * queued on the worker (used by {@code yieldNow}; the worker's periodic poller turn keeps
+ * serving I/O meanwhile); a plain {@code waker().wake()} from inside a poll may instead run the
+ * task again next.
  *
  * <p>Valid only during the poll it was given to: keep {@link #waker()} past the poll, never the
  * context (in the runtime the task itself is the context, and its budget is its worker's).
@@ -29,14 +30,14 @@ public interface Context {
     /**
      * Spends one unit of the current poll's budget. Returns {@code true} if the caller may go
      * ahead; {@code false} if the budget is spent, in which case the task has been scheduled
-     * to run again after the next poller turn and the caller must return pending.
+     * to run again behind the worker's queued tasks and the caller must return pending.
      */
     boolean consumeBudget();
 
     /** Units left in this poll's budget (never negative). */
     int remainingBudget();
 
-    /** Schedules the current task to be polled again after the worker's next poller turn. */
+    /** Schedules the current task to be polled again behind the tasks queued on its worker. */
     void deferWake();
 
     /**
