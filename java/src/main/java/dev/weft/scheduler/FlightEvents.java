@@ -140,10 +140,21 @@ final class FlightEvents {
         }
         e.end();
         if (e.shouldCommit()) {
-            e.task = TaskLabel.of(task);
+            e.task = label(task);
             e.worker = worker.getName();
             e.commit();
         }
+    }
+
+    /**
+     * A polled task's name for an event: its {@code Async}'s class and identity hash, e.g.
+     * {@code com.example.Handler@1b6d3586}. The user's {@code toString()} is not called: it would
+     * run on the worker, after a poll that was slow already, and may do anything. Called before
+     * the task's end is recorded, so its future is still there.
+     */
+    private static String label(Task<?> task) {
+        Object future = task.future();
+        return future.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(future));
     }
 
     static WorkerParkEvent beginPark() {

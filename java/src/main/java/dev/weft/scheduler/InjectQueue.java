@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * take a lock, so there is one consumer at a time, and walk from {@code head}. A consumer that
  * finds the lock taken spins briefly before it blocks: a take holds the lock for a few hundred
  * nanoseconds, and a consumer that blocked would make the holder's unlock pay a thread wake-up
- * (measured: a tenth of the time of 10,000 remote spawns went to that park and unpark). Between a
+ * (in a CPU profile of 10,000 remote spawns, about 5% of the samples were that park and the
+ * unpark it forced). Between a
  * producer's exchange and its link the chain is briefly cut; a consumer that meets the cut while
  * {@code tail} shows more nodes waits for the link (spinning, then yielding), so a completed
  * push is never missed. When the consumer would take the last node it first re-queues the stub,
