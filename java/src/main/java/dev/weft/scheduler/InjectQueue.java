@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Closing.</b> {@link #close()} raises {@code closed} and drains the queue. A push racing
  * with it still links its task but returns false (it re-reads {@code closed} after linking), and
- * its caller must cancel the task itself: either the drain or the caller sees it.
+ * its caller must drain the queue again ({@code close()} is idempotent): either that drain or an
+ * earlier one takes the entry (or a worker did, before the close).
  *
  * <p>Thread-safety: every method is safe from any thread.
  */
@@ -69,14 +70,14 @@ final class InjectQueue {
         return len.get() <= 0;
     }
 
-    /** Appends {@code task}. Returns false if the queue is closed: the caller must cancel the task. */
+    /** Appends {@code task}. Returns false if the queue is closed: the caller must drain it again. */
     boolean push(Task<?> task) {
         return pushBatch(task, task, 1);
     }
 
     /**
      * Appends the chain {@code first..last} of {@code n} tasks linked by {@code nextInQueue}.
-     * Returns false if the queue is closed: the caller must cancel those tasks.
+     * Returns false if the queue is closed: the caller must drain it again.
      */
     boolean pushBatch(Task<?> first, Task<?> last, int n) {
         link(first, last);

@@ -6,7 +6,7 @@ package dev.weft.scheduler;
  *
  * <p><b>Algorithm.</b> A singly linked list through {@link Task#nextTracked}; a task joins it the
  * first time it goes pending (its {@code tracked} flag, read and written only by the thread
- * holding the task's RUNNING bit, makes that once), so adding costs two plain writes. Ended tasks
+ * owning the task, makes that once), so adding costs two plain writes. Ended tasks
  * are unlinked in a sweep each time the list has doubled since the last one: amortized O(1) per
  * task, and the list stays within twice the number of pending tasks (ended tasks hold no future:
  * it is dropped when they end, so the list keeps no user object alive).

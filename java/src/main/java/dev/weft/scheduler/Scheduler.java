@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * inject queue and cancels what it held, wakes and joins the workers (each cancels what its
  * queues hold and closes its own poller), then cancels every task that went pending and has not
  * ended (each worker tracks those: see {@link Worker#track}), and shuts the blocking pool down;
- * all within the timeout. A task is cancelled only while nobody polls it. The
+ * all within the timeout. A task is cancelled only by its owner (see {@link Task}): whoever
+ * drains a queue entry, or the sweep for an idle task; never while it is polled. The
  * {@link SlowPollWatchdog}, if any, is stopped and joined after the workers.
  *
  * <p>Thread-safety: every public method is safe from any thread.
@@ -139,10 +140,10 @@ public final class Scheduler {
             w.spawnLocal(t); // a worker still running cancels its queue when it stops
         } else {
             spawnedElsewhere.getAndIncrement();
-            if (!inject.push(t)) {
-                t.cancelIfIdle(); // lost a race with shutdown: the handle reports cancelled
-            } else {
+            if (inject.push(t)) {
                 notifyWork();
+            } else {
+                cancelClosedInject(); // lost a race with shutdown: the handle reports cancelled
             }
         }
         return t;
@@ -171,10 +172,22 @@ public final class Scheduler {
     }
 
     private void scheduleRemote(Task<?> t) {
-        // A task being woken went pending before, so its worker tracks it: if the queue is
-        // closed, shutdown's sweep of the tracked tasks cancels it.
         if (inject.push(t)) {
             notifyWork();
+        } else {
+            cancelClosedInject();
+        }
+    }
+
+    /**
+     * Cancels what a closed inject queue holds. Its entries own their tasks, so whoever takes an
+     * entry out cancels that task: shutdown's drains, and a pusher that found the queue closed
+     * after linking its entry (its entry was taken by a drain or a worker, or is still there:
+     * this drain takes it; a push after shutdown's last drain is cancelled here too).
+     */
+    private void cancelClosedInject() {
+        for (Task<?> t : inject.close()) {
+            t.cancelOwned();
         }
     }
 
@@ -291,9 +304,7 @@ public final class Scheduler {
         }
         long deadline = System.nanoTime() + timeoutNanos;
         closed = true;
-        for (Task<?> t : inject.close()) {
-            t.cancelIfIdle();
-        }
+        cancelClosedInject();
         boolean clean = true;
         for (Worker w : workers) {
             w.unpark();
@@ -321,9 +332,7 @@ public final class Scheduler {
             }
         }
         // Workers that stopped may have overflowed tasks into the closed queue meanwhile.
-        for (Task<?> t : inject.close()) {
-            t.cancelIfIdle();
-        }
+        cancelClosedInject();
         for (Worker w : workers) {
             // Only a worker that ended may be swept: its list is its own until then.
             if (!w.isAlive()) {

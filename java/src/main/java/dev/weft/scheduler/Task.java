@@ -15,35 +15,45 @@ import java.lang.invoke.VarHandle;
  * through {@link #nextInQueue}; a worker's list of tasks that went pending through
  * {@link #nextTracked}, so shutdown can cancel tasks no queue holds).
  *
- * <p><b>State word</b> (changed only by CAS):
+ * <p><b>State word</b> (changed only by CAS; the owner of a task reads it with plain volatile reads):
  * <pre>
- *   NOTIFIED   a run is owed: the task sits in exactly one run queue (or the LIFO slot),
- *              or is RUNNING and its runner re-queues it after the poll
- *   RUNNING    one thread owns the task: a worker polling it, or a thread cancelling it
+ *   OWNED      exactly one party holds the task: a run-queue entry (ring, LIFO slot or inject
+ *              queue) waiting to poll it, the worker polling it, or a thread cancelling it
+ *   NOTIFIED   woken while OWNED: poll it (again) after the current poll or queue wait
  *   COMPLETE   ended (value, failure or cancelled); the outcome is published right after
- *   CANCELLED  abort requested; only ever set together with RUNNING (see below)
+ *   CANCELLED  abort requested; only ever set together with OWNED (see below)
  * </pre>
- * Transitions:
+ * A task that is not OWNED and not COMPLETE is idle (state 0): pending, waiting for a wake.
+ * Ownership travels with queue entries: a spawn creates the task OWNED (its first queue entry
+ * holds it), a wake of an idle task takes ownership with its CAS and queues the entry, and
+ * the worker that dequeues an entry already owns the task, so it polls without a claim
+ * of its own; a yield re-queues the task still OWNED, so a poll-yield cycle changes no state at
+ * all. Transitions:
  * <ul>
- *   <li>wake: idle (no bit) to NOTIFIED, and the waker queues it; RUNNING to RUNNING|NOTIFIED
- *       (no queueing: the runner does it after the poll); otherwise nothing. So a task is never
- *       in two queues, and a wake that races a poll is never lost.</li>
- *   <li>run: NOTIFIED (without RUNNING/COMPLETE) to RUNNING. A queue entry that finds RUNNING or
- *       COMPLETE is stale (an abort claimed the task) and is dropped.</li>
- *   <li>after a pending poll: clear RUNNING; if NOTIFIED was set meanwhile, or the poll asked for
- *       a deferred wake, keep NOTIFIED and re-queue at the back of the local queue.</li>
- *   <li>abort of a task that is not RUNNING: claim it with RUNNING|CANCELLED and cancel it on
- *       the aborting thread; of a RUNNING task: add CANCELLED, and the runner cancels it after
- *       its poll unless that poll completed it. So {@link Async#cancel()} runs at most once and
- *       never during a poll, and a task has exactly one outcome.</li>
+ *   <li>wake: idle to OWNED, and the waker queues it; OWNED to OWNED|NOTIFIED (no queueing:
+ *       the owner polls it later); otherwise nothing. So a task is never in two queues, and a
+ *       wake that races a poll or a queue wait is never lost.</li>
+ *   <li>run (the dequeuer): if NOTIFIED is set it is cleared (the poll about to start serves
+ *       that wake); if CANCELLED is set the task is cancelled instead of polled.</li>
+ *   <li>after a pending poll: if NOTIFIED was set meanwhile, or the poll asked for a deferred
+ *       wake, the task stays OWNED and goes to the back of the local queue; else OWNED is
+ *       cleared (idle).</li>
+ *   <li>abort of an idle task: claim it with OWNED|CANCELLED and cancel it on the aborting
+ *       thread; of an OWNED task: add CANCELLED, and the owner cancels it instead of its next
+ *       poll or after its current one (unless that poll completed it). So
+ *       {@link Async#cancel()} runs at most once and never during a poll, and a task has
+ *       exactly one outcome.</li>
  * </ul>
+ * Before ownership travelled with entries, a dequeue claimed the task (NOTIFIED to RUNNING)
+ * and a yield released it (RUNNING to NOTIFIED): two CASes per poll that now cost nothing,
+ * since only the contended steps (wakes from elsewhere, aborts, ending) need an atomic.
  *
  * <p>Thread-safety: {@link #wake()}, {@link #abort()} and the {@code JoinHandle} methods are safe
  * from any thread; {@link #run(Worker)} is called by the worker that dequeued the task.
  */
 final class Task<T> extends Completion<T> implements Waker, Context {
     static final int NOTIFIED = 1;
-    static final int RUNNING = 2;
+    static final int OWNED = 2;
     static final int COMPLETE = 4;
     static final int CANCELLED = 8;
 
@@ -66,16 +76,16 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     /**
      * Link in the tracking list of the worker that first saw this task go pending; written by
      * that worker only (see {@link PendingTasks}). {@code tracked} is read and written only by
-     * the thread holding RUNNING.
+     * the owner.
      */
     Task<?> nextTracked;
     boolean tracked;
 
-    /** A new task, already NOTIFIED: the caller queues it exactly once. */
+    /** A new task, OWNED by the queue entry its caller makes for it (exactly one). */
     Task(Async<T> future, Scheduler scheduler) {
         this.future = future;
         this.scheduler = scheduler;
-        STATE.setRelease(this, NOTIFIED);
+        STATE.setRelease(this, OWNED);
     }
 
     int state() {
@@ -89,11 +99,11 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             if ((s & (NOTIFIED | COMPLETE)) != 0) {
                 return;
             }
-            int next = s | NOTIFIED;
-            int witness = (int) STATE.compareAndExchange(this, s, next);
+            boolean owned = (s & OWNED) != 0;
+            int witness = (int) STATE.compareAndExchange(this, s, owned ? s | NOTIFIED : OWNED);
             if (witness == s) {
-                if ((s & RUNNING) == 0) {
-                    scheduler.schedule(this);
+                if (!owned) {
+                    scheduler.schedule(this); // the entry holds the ownership we just took
                 }
                 return;
             }
@@ -102,16 +112,18 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     }
 
     /**
-     * Polls the task once on worker {@code w}. Returns normally whatever the poll does; a
-     * throwing poll completes the task exceptionally.
+     * Polls the task once on worker {@code w}, which took its queue entry and with it the
+     * ownership. Returns normally whatever the poll does; a throwing poll completes the task
+     * exceptionally.
      */
     void run(Worker w) {
         int s = state;
-        for (;;) {
-            if ((s & (RUNNING | COMPLETE)) != 0 || (s & NOTIFIED) == 0) {
-                return; // stale entry: an abort claimed the task
+        while (s != OWNED) { // a wake or an abort came while the task waited in a queue
+            if ((s & CANCELLED) != 0) {
+                cancelOwned();
+                return;
             }
-            int witness = (int) STATE.compareAndExchange(this, s, (s & ~NOTIFIED) | RUNNING);
+            int witness = (int) STATE.compareAndExchange(this, s, s & ~NOTIFIED); // this poll serves the wake
             if (witness == s) {
                 break;
             }
@@ -138,26 +150,22 @@ final class Task<T> extends Completion<T> implements Waker, Context {
         }
         if (!tracked) {
             // First time pending: from now on no queue may hold it, so shutdown must find it.
-            // Done while we still hold RUNNING: nobody else touches the task meanwhile.
+            // Done while we still own it: nobody else touches the task meanwhile.
             tracked = true;
             w.track(this);
         }
         s = state;
         for (;;) {
             if ((s & CANCELLED) != 0) {
-                cancelFuture();
-                finish(CANCELLED_OUTCOME);
+                cancelOwned();
                 return;
             }
-            int next = s & ~RUNNING;
-            if (deferred) {
-                next |= NOTIFIED;
+            if (deferred || (s & NOTIFIED) != 0) {
+                w.requeue(this); // still OWNED: the new entry holds it (a NOTIFIED bit is cleared by that run)
+                return;
             }
-            int witness = (int) STATE.compareAndExchange(this, s, next);
+            int witness = (int) STATE.compareAndExchange(this, s, s & ~OWNED);
             if (witness == s) {
-                if (deferred || (s & NOTIFIED) != 0) {
-                    w.requeue(this);
-                }
                 return;
             }
             s = witness;
@@ -199,13 +207,12 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             if ((s & (COMPLETE | CANCELLED)) != 0) {
                 return;
             }
-            boolean running = (s & RUNNING) != 0;
-            int next = running ? s | CANCELLED : s | RUNNING | CANCELLED;
+            boolean owned = (s & OWNED) != 0;
+            int next = owned ? s | CANCELLED : OWNED | CANCELLED;
             int witness = (int) STATE.compareAndExchange(this, s, next);
             if (witness == s) {
-                if (!running) {
-                    cancelFuture();
-                    finish(CANCELLED_OUTCOME);
+                if (!owned) {
+                    cancelOwned();
                 }
                 return;
             }
@@ -214,23 +221,28 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     }
 
     /**
-     * Cancels the task if nothing is polling it (used by shutdown after the workers stopped).
-     * Returns whether this call cancelled it.
+     * Cancels the task if it is idle (used by shutdown's sweep of the tracked tasks, after the
+     * workers stopped and the queues were drained). Returns whether this call cancelled it.
      */
     boolean cancelIfIdle() {
         int s = state;
         for (;;) {
-            if ((s & (COMPLETE | CANCELLED | RUNNING)) != 0) {
-                return false;
+            if (s != 0) {
+                return false; // owned (queued or polled elsewhere) or ended
             }
-            int witness = (int) STATE.compareAndExchange(this, s, s | RUNNING | CANCELLED);
+            int witness = (int) STATE.compareAndExchange(this, s, OWNED | CANCELLED);
             if (witness == s) {
-                cancelFuture();
-                finish(CANCELLED_OUTCOME);
+                cancelOwned();
                 return true;
             }
             s = witness;
         }
+    }
+
+    /** Cancels the task instead of polling it; only by its owner (a drained queue entry, say). */
+    void cancelOwned() {
+        cancelFuture();
+        finish(CANCELLED_OUTCOME);
     }
 
     private void cancelFuture() {
@@ -242,12 +254,12 @@ final class Task<T> extends Completion<T> implements Waker, Context {
         }
     }
 
-    /** Called by the thread holding RUNNING: records the outcome, marks the task COMPLETE, tells the joiners. */
+    /** Called by the owner: records the outcome, marks the task COMPLETE, tells the joiners. */
     private void finish(Object outcome) {
         setOutcome(outcome);
         int s = state;
         for (;;) {
-            int witness = (int) STATE.compareAndExchange(this, s, (s & ~RUNNING) | COMPLETE);
+            int witness = (int) STATE.compareAndExchange(this, s, (s & ~OWNED) | COMPLETE);
             if (witness == s) {
                 break;
             }

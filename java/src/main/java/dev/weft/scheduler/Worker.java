@@ -525,7 +525,7 @@ public final class Worker extends Thread {
             if (t == null) {
                 break;
             }
-            t.cancelIfIdle();
+            t.cancelOwned(); // the entry owned it
         }
         while (!pollPermit.compareAndSet(false, true)) {
             Thread.onSpinWait();
