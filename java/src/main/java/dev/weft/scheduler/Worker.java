@@ -506,8 +506,10 @@ public final class Worker extends Thread {
     }
 
     /**
-     * Called on this thread when the loop ends: cancels the tasks queued here (cancelling one may
-     * wake others onto this worker, hence the loop) and closes the poller.
+     * Called on this thread when the loop ends: cancels the tasks queued here and closes the
+     * poller. Queue entries own their tasks, so nobody else will cancel what is left here; and
+     * closing the poller wakes the tasks registered with it (onto this worker's queues), so the
+     * queues are emptied once more after it.
      */
     private void exit() {
         if (searching) {
@@ -516,17 +518,7 @@ public final class Worker extends Thread {
         }
         timers.close(); // later cancels from other threads no longer hand entries to this thread
         runInbox(); // hand-offs already made (closes, cancels) still run, on this thread
-        for (;;) {
-            Task<?> t = lifo;
-            lifo = null;
-            if (t == null) {
-                t = local.pop();
-            }
-            if (t == null) {
-                break;
-            }
-            t.cancelOwned(); // the entry owned it
-        }
+        cancelQueued();
         while (!pollPermit.compareAndSet(false, true)) {
             Thread.onSpinWait();
         }
@@ -535,6 +527,22 @@ public final class Worker extends Thread {
             poller.close();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "closing the poller of " + getName() + " failed", e);
+        }
+        cancelQueued();
+    }
+
+    /** Cancels every task in the LIFO slot and the local queue (cancelling one may wake others here, hence the loop). */
+    private void cancelQueued() {
+        for (;;) {
+            Task<?> t = lifo;
+            lifo = null;
+            if (t == null) {
+                t = local.pop();
+            }
+            if (t == null) {
+                return;
+            }
+            t.cancelOwned(); // the entry owned it
         }
     }
 
