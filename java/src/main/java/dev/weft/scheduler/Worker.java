@@ -249,14 +249,17 @@ public final class Worker extends Thread {
         return takeFromInject(LocalQueue.CAPACITY);
     }
 
-    /** Takes this worker's share of the inject queue, at most half a local queue and {@code room}. */
+    /** Most tasks one take moves from the inject queue (DESIGN: {@code len / workers + 1}, at most 128). */
+    static final int MAX_INJECT_BATCH = 128;
+
+    /** Takes this worker's share of the inject queue, at most {@link #MAX_INJECT_BATCH} and {@code room}. */
     private Task<?> takeFromInject(int room) {
         InjectQueue inject = scheduler.inject;
         int len = inject.len();
         if (len == 0) {
             return null;
         }
-        int n = Math.min(Math.min(len / scheduler.workerCount() + 1, LocalQueue.CAPACITY / 2), room);
+        int n = Math.min(Math.min(len / scheduler.workerCount() + 1, MAX_INJECT_BATCH), room);
         return inject.popInto(n, local);
     }
 

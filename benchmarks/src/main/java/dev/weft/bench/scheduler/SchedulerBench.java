@@ -51,7 +51,7 @@ public class SchedulerBench {
     static final int SPAWN_MANY = 10_000;
     static final int YIELD_TASKS = 200;
     static final int YIELDS = 1_000;
-    static final int CHAIN = 1_000;
+    static final int CHAIN = Integer.getInteger("weft.bench.chain", 1_000);
     static final int PAIRS = 1_000;
 
     Runtime rt;
