@@ -74,6 +74,8 @@ public final class EpollPoller implements Poller, Registration.Owner {
     private int[] freeSlots = new int[64];
     private int freeCount;
     private int used;
+    /** {@code used - freeCount}, written under {@code tableLock}, read without it by {@link #mayHaveEvents()}. */
+    private volatile int live;
     private volatile boolean closed;
 
     /** An epoll poller over {@code sys}, decoding up to {@value #DEFAULT_MAX_EVENTS} events per wait. */
@@ -150,6 +152,7 @@ public final class EpollPoller implements Poller, Registration.Owner {
             int generation = ++generations[index];
             reg = new Registration(this, fd, ((long) generation << 32) | (index & 0xFFFF_FFFFL));
             SLOT.setRelease(table, index, reg);
+            live = used - freeCount;
         }
         int r = sys.epollCtl(epfd, sys.abi().EPOLL_CTL_ADD, fd, interest, reg.token());
         if (r < 0) {
@@ -187,6 +190,7 @@ public final class EpollPoller implements Poller, Registration.Owner {
             if (index < t.length && SLOT.getAcquire(t, index) == reg) {
                 SLOT.setRelease(t, index, (Registration) null);
                 freeSlots[freeCount++] = index;
+                live = used - freeCount;
             }
         }
     }
@@ -287,6 +291,12 @@ public final class EpollPoller implements Poller, Registration.Owner {
                 throw new UncheckedIOException(errno.exception("eventfd write", r));
             }
         }
+    }
+
+    /** False while nothing is registered: an epoll_wait could then report only a wake-up. */
+    @Override
+    public boolean mayHaveEvents() {
+        return live > 0;
     }
 
     /** Registrations currently in the table (for tests and metrics). */

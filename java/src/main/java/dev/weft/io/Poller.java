@@ -22,6 +22,17 @@ public interface Poller extends AutoCloseable {
     int poll(long timeoutNanos) throws IOException;
 
     /**
+     * Whether a {@link #poll(long)} could handle any event now: false only when nothing is
+     * registered (a wake-up is no event), so a busy worker may skip its periodic non-blocking
+     * poll, a system call that could find nothing. A registration made meanwhile from another
+     * thread is seen by a later call; its readiness waits in the kernel until then. Defaults to
+     * true (always poll).
+     */
+    default boolean mayHaveEvents() {
+        return true;
+    }
+
+    /**
      * Makes a current or the next {@link #poll(long)} return promptly. Costs at most one
      * syscall, and none when the poller is not blocked.
      */

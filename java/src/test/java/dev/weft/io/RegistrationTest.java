@@ -1,6 +1,7 @@
 package dev.weft.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,16 @@ class RegistrationTest {
         reg = poller.register(fd);
         assertEquals((int) old, (int) reg.token());
         assertEquals((old >>> 32) + 1, reg.token() >>> 32);
+    }
+
+    @Test
+    void aPollerMayHaveEventsExactlyWhileSomethingIsRegistered() throws IOException {
+        assertTrue(poller.mayHaveEvents(), "the eventfd is registered");
+        reg.close();
+        assertEquals(0, poller.registrations());
+        assertFalse(poller.mayHaveEvents(), "nothing registered: a poll could only see a wake-up");
+        reg = poller.register(fd);
+        assertTrue(poller.mayHaveEvents());
     }
 
     @Test
