@@ -28,7 +28,7 @@ class RegistrationTest {
 
     @BeforeEach
     void open() throws IOException {
-        JnrSyscalls sys = JnrSyscalls.load(); // binding libc keeps one socket open for good: not ours to count
+        JnrSyscalls sys = JnrSyscalls.load(); // loading the binding leaves one socket open for good (seen in /proc/self/fd): not ours
         baselineFds = OpenDescriptors.snapshot();
         poller = new EpollPoller(sys);
         fd = sys.eventfd(0, sys.abi().EFD_NONBLOCK | sys.abi().EFD_CLOEXEC);
