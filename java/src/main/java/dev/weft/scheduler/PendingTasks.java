@@ -1,11 +1,11 @@
 package dev.weft.scheduler;
 
 /**
- * The tasks a worker saw go pending, so that shutdown can cancel a task no queue holds (one that
+ * The tasks a worker saw go idle, so that shutdown can cancel a task no queue holds (one that
  * waits on a waker somewhere in user code).
  *
  * <p><b>Algorithm.</b> A singly linked list through {@link Task#nextTracked}; a task joins it the
- * first time it goes pending (its {@code tracked} flag, read and written only by the thread
+ * first time it goes idle (its {@code tracked} flag, read and written only by the thread
  * owning the task, makes that once), so adding costs two plain writes. Ended tasks
  * are unlinked in a sweep each time the list has doubled since the last one: amortized O(1) per
  * task, and the list stays within twice the number of pending tasks (ended tasks hold no future:
@@ -21,7 +21,7 @@ final class PendingTasks {
     private int count;
     private int sweepAt = MIN_SWEEP_AT;
 
-    /** Adds a task that went pending for the first time. */
+    /** Adds a task about to go idle for the first time. */
     void add(Task<?> t) {
         t.nextTracked = head;
         head = t;

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Shutdown.</b> {@link #shutdown} flags the scheduler closed (new spawns fail), closes the
  * inject queue and cancels what it held, wakes and joins the workers (each cancels what its
- * queues hold and closes its own poller), then cancels every task that went pending and has not
+ * queues hold and closes its own poller), then cancels every task that went idle and has not
  * ended (each worker tracks those: see {@link Worker#track}), and shuts the blocking pool down;
  * all within the timeout. A task is cancelled only by its owner (see {@link Task}): whoever
  * drains a queue entry, or the sweep for an idle task; never while it is polled. The

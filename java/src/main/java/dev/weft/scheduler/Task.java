@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * A spawned task: the one object per spawn. It is at once the user's {@link dev.weft.task.JoinHandle},
  * the task's {@link Waker}, the {@link Context} its polls get (its budget is the polling worker's
  * {@link PollState}), and the entry that run queues hold (the inject queue links tasks
- * through {@link #nextInQueue}; a worker's list of tasks that went pending through
+ * through {@link #nextInQueue}; a worker's list of tasks that went idle through
  * {@link #nextTracked}, so shutdown can cancel tasks no queue holds).
  *
  * <p><b>State word</b> (changed only by CAS; the owner of a task reads it with plain volatile reads):
@@ -74,7 +74,7 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     /** Inject-queue link (accessed through the inject queue's VarHandle, or by a local queue's owner building an overflow batch). */
     Task<?> nextInQueue;
     /**
-     * Link in the tracking list of the worker that first saw this task go pending; written by
+     * Link in the tracking list of the worker that first saw this task go idle; written by
      * that worker only (see {@link PendingTasks}). {@code tracked} is read and written only by
      * the owner.
      */
@@ -148,12 +148,6 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             finish(valueOutcome(p.value()));
             return;
         }
-        if (!tracked) {
-            // First time pending: from now on no queue may hold it, so shutdown must find it.
-            // Done while we still own it: nobody else touches the task meanwhile.
-            tracked = true;
-            w.track(this);
-        }
         s = state;
         for (;;) {
             if ((s & CANCELLED) != 0) {
@@ -163,6 +157,13 @@ final class Task<T> extends Completion<T> implements Waker, Context {
             if (deferred || (s & NOTIFIED) != 0) {
                 w.requeue(this); // still OWNED: the new entry holds it (a NOTIFIED bit is cleared by that run)
                 return;
+            }
+            if (!tracked) {
+                // About to go idle for the first time: from then on no queue holds it, so
+                // shutdown must find it. Done while we still own it (nobody else touches it);
+                // a task that only ever yields or completes is never tracked.
+                tracked = true;
+                w.track(this);
             }
             int witness = (int) STATE.compareAndExchange(this, s, s & ~OWNED);
             if (witness == s) {

@@ -76,7 +76,7 @@ public final class Worker extends Thread {
     private final AtomicBoolean pollPermit = new AtomicBoolean();
     private volatile long lastPollNanos;
 
-    /** Tasks that went pending while polled here (see {@link #track}); this thread only. */
+    /** Tasks that went idle after a poll here (see {@link #track}); this thread only. */
     private final PendingTasks pending = new PendingTasks();
 
     private Task<?> lifo;
@@ -511,7 +511,7 @@ public final class Worker extends Thread {
         poller.wakeup();
     }
 
-    /** Remembers a task that went pending here for the first time (see {@link PendingTasks}). */
+    /** Remembers a task about to go idle for the first time, polled here (see {@link PendingTasks}). */
     void track(Task<?> t) {
         pending.add(t);
     }
