@@ -46,7 +46,7 @@ import java.lang.invoke.VarHandle;
  * </ul>
  * Before ownership travelled with entries, a dequeue claimed the task (NOTIFIED to RUNNING)
  * and a yield released it (RUNNING to NOTIFIED): two CASes per poll that now cost nothing,
- * since only the contended steps (wakes from elsewhere, aborts, ending) need an atomic.
+ * since only the steps other threads may race (wakes, aborts, ending) need an atomic.
  *
  * <p>Thread-safety: {@link #wake()}, {@link #abort()} and the {@code JoinHandle} methods are safe
  * from any thread; {@link #run(Worker)} is called by the worker that dequeued the task.
