@@ -74,7 +74,7 @@ public final class EpollPoller implements Poller, Registration.Owner {
     private int[] freeSlots = new int[64];
     private int freeCount;
     private int used;
-    /** {@code used - freeCount}, written under {@code tableLock}, read without it by {@link #mayHaveEvents()}. */
+    /** {@code used - freeCount}: written under {@code tableLock}, read without it. */
     private volatile int live;
     private volatile boolean closed;
 
@@ -296,14 +296,12 @@ public final class EpollPoller implements Poller, Registration.Owner {
     /** False while nothing is registered: an epoll_wait could then report only a wake-up. */
     @Override
     public boolean mayHaveEvents() {
-        return live > 0;
+        return registrations() > 0;
     }
 
     /** Registrations currently in the table (for tests and metrics). */
     public int registrations() {
-        synchronized (tableLock) {
-            return used - freeCount;
-        }
+        return live;
     }
 
     /**

@@ -8,8 +8,8 @@ package dev.weft.scheduler;
  * first time it goes idle (its {@code tracked} flag, read and written only by the thread
  * owning the task, makes that once), so adding costs two plain writes. Ended tasks
  * are unlinked in a sweep each time the list has doubled since the last one: amortized O(1) per
- * task, and the list stays within twice the number of pending tasks (ended tasks hold no future:
- * it is dropped when they end, so the list keeps no user object alive).
+ * task, and the list stays within twice the number of its tasks not yet ended (ended tasks hold
+ * no future: it is dropped when they end, so the list keeps no user object alive).
  *
  * <p>Thread-safety: none. Touched only by the owning worker's thread, and by shutdown after that
  * thread ended (its termination happens-before the joiner's sweep).

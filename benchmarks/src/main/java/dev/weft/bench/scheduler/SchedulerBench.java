@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (Weft: {@code dev.weft.sync.Oneshot}; FJP: {@code CompletableFuture}s completed on the pool).</li>
  * </ul>
  * Method names are {@code <workload>_<weft|fjp>}; scripts/bench.d/scheduler.sh pairs them.
+ * {@code -Dweft.bench.chain=N} (a JMH {@code -jvmArgsAppend}) changes the chain's length: a long
+ * chain shows the per-link cost, a chain of 1 the cost of the cross-thread hand-offs alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
