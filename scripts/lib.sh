@@ -44,3 +44,25 @@ weft_newest_jdk() {
   done
   echo "$best"
 }
+
+# The aggregate "cpu" line of /proc/stat (empty where there is none), for weft_steal_pct.
+weft_cpu_stat() {
+  head -1 /proc/stat 2>/dev/null | grep '^cpu ' || true
+}
+
+# Percent of this machine's CPU time the hypervisor took ("steal") between two weft_cpu_stat
+# lines, one decimal; "n/a" when either is empty or the kernel reports no steal column. On a
+# shared VM this is the first thing to read next to a benchmark figure: time stolen from the
+# vCPUs shows up as slower wakes and lost iterations, and differs from run to run.
+weft_steal_pct() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+a, b = sys.argv[1].split()[1:], sys.argv[2].split()[1:]
+if len(a) < 8 or len(b) < 8:
+    print("n/a")
+else:
+    d = [int(y) - int(x) for x, y in zip(a, b)]
+    total = sum(d[:8])  # user nice system idle iowait irq softirq steal (guest time is inside user)
+    print("n/a" if total <= 0 else "%.1f" % (100.0 * d[7] / total))
+PY
+}
