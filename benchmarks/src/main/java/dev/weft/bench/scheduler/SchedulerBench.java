@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>chained_spawn: a chain of 1,000 tasks, each spawning the next;</li>
  *   <li>ping_pong: 1,000 pairs of tasks exchanging a ping and a pong through oneshot channels
  *       (Weft: {@code dev.weft.sync.Oneshot}; FJP: {@code CompletableFuture}s completed on the pool).</li>
+ *   <li>drain_queued (a diagnostic, no target; one worker/thread each, in {@link Drain}): 10,000
+ *       no-op tasks queued from outside while the only worker is held in user code, timed from
+ *       the release until all ran. No hand-off happens in between (only the two at its ends), so
+ *       this is the cost of taking a queued task, running it and ending it, which the workloads
+ *       above mix with cross-thread wake-ups.</li>
  * </ul>
  * Method names are {@code <workload>_<weft|fjp>}; scripts/bench.d/scheduler.sh pairs them.
  * {@code -Dweft.bench.chain=N} (a JMH {@code -jvmArgsAppend}) changes the chain's length: a long
@@ -55,6 +60,7 @@ public class SchedulerBench {
     static final int YIELDS = 1_000;
     static final int CHAIN = Integer.getInteger("weft.bench.chain", 1_000);
     static final int PAIRS = 1_000;
+    static final int DRAIN = 10_000;
 
     Runtime rt;
     ForkJoinPool fjp;
@@ -299,5 +305,97 @@ public class SchedulerBench {
             }
         });
         c.await();
+    }
+
+    // ---- drain_queued (diagnostic) ----
+
+    /**
+     * One-worker pools of both kinds, and per invocation, outside the timing: the worker held in a
+     * task blocked on {@code release}, {@code DRAIN} tasks queued behind it from this thread.
+     * (One worker: with two, the two holders can land behind the same blocked worker, and a
+     * ForkJoinPool then never wakes its second thread.)
+     */
+    @State(Scope.Thread)
+    public static class Drain {
+        Runtime rt;
+        ForkJoinPool fjp;
+        CountDownLatch release;
+        Countdown done;
+
+        @Setup(Level.Trial)
+        public void start() {
+            rt = Runtime.builder().workers(1).threadNamePrefix("bench-drain-").build();
+            fjp = new ForkJoinPool(1);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException {
+            rt.close();
+            fjp.shutdown();
+            fjp.awaitTermination(10, TimeUnit.SECONDS);
+        }
+
+        /** Holds the worker through {@code submit} (returns once the holder runs), then a fresh countdown. */
+        Countdown hold(java.util.function.Consumer<Runnable> submit) throws InterruptedException {
+            CountDownLatch r = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(1);
+            submit.accept(() -> {
+                started.countDown();
+                try {
+                    r.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            started.await();
+            release = r;
+            done = new Countdown(DRAIN);
+            return done;
+        }
+
+        void drain() throws InterruptedException {
+            release.countDown();
+            done.await();
+        }
+    }
+
+    /** {@link Drain} with the Weft runtime's worker held. */
+    @State(Scope.Thread)
+    public static class DrainWeft extends Drain {
+        @Setup(Level.Invocation)
+        public void queue() throws InterruptedException {
+            Countdown c = hold(body -> rt.spawn(cx -> {
+                body.run();
+                return Poll.ready(null);
+            }));
+            for (int i = 0; i < DRAIN; i++) {
+                rt.spawn(cx -> {
+                    c.one();
+                    return Poll.ready(null);
+                });
+            }
+        }
+    }
+
+    /** {@link Drain} with the ForkJoinPool's thread held. */
+    @State(Scope.Thread)
+    public static class DrainFjp extends Drain {
+        @Setup(Level.Invocation)
+        public void queue() throws InterruptedException {
+            Countdown c = hold(fjp::execute);
+            for (int i = 0; i < DRAIN; i++) {
+                fjp.execute(c::one);
+            }
+        }
+    }
+
+    @Benchmark
+    public void drain_queued_weft(DrainWeft d) throws InterruptedException {
+        d.drain();
+    }
+
+    @Benchmark
+    public void drain_queued_fjp(DrainFjp d) throws InterruptedException {
+        d.drain();
     }
 }
