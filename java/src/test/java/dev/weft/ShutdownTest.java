@@ -108,4 +108,94 @@ class ShutdownTest {
         assertEquals(List.of(), liveThreads("weft-shutdown-idle-"));
         OpenDescriptors.assertNoLeakSince(fdsBefore, "an unused runtime closes its descriptors");
     }
+
+    /** Ready on its {@code readyAfter}-th poll (never, with MAX_VALUE); parks its waker otherwise; counts its polls and cancels. */
+    static final class Waiter implements Async<Integer> {
+        final int readyAfter;
+        final AtomicInteger polls;
+        final java.util.Queue<dev.weft.task.Waker> parked;
+        final AtomicInteger cancels = new AtomicInteger();
+        int polled;
+
+        Waiter(int readyAfter, AtomicInteger polls, java.util.Queue<dev.weft.task.Waker> parked) {
+            this.readyAfter = readyAfter;
+            this.polls = polls;
+            this.parked = parked;
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            polled++;
+            if (polled >= readyAfter) {
+                polls.incrementAndGet();
+                return Poll.ready(polled);
+            }
+            parked.add(cx.waker());
+            polls.incrementAndGet();
+            return Poll.pending();
+        }
+
+        @Override
+        public void cancel() {
+            cancels.incrementAndGet();
+        }
+    }
+
+    /**
+     * Tasks go idle on one worker, are woken from outside, run again on whichever worker takes
+     * them and go idle there, while new tasks keep joining the workers' tracking lists (whose
+     * sweeps unlink the tasks that ended). At shutdown each task has exactly one outcome: the
+     * ones that ended keep their value and were never cancelled, every other one is cancelled
+     * exactly once. A task tracked twice, or lost from a list by a sweep, breaks the count.
+     */
+    @Test
+    void tasksIdleOnSeveralWorkersAreEachCancelledOnceAtShutdown() throws Exception {
+        Runtime rt = Runtime.builder().workers(2).threadNamePrefix("weft-shutdown-moves-").build();
+        AtomicInteger polls = new AtomicInteger();
+        java.util.Queue<dev.weft.task.Waker> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Waiter> waiters = new ArrayList<>();
+        List<JoinHandle<Integer>> handles = new ArrayList<>();
+        int expectedPolls = 0;
+        for (int round = 0; round < 6; round++) {
+            List<dev.weft.task.Waker> toWake = new ArrayList<>();
+            for (dev.weft.task.Waker w; (w = parked.poll()) != null; ) {
+                toWake.add(w);
+            }
+            for (int i = 0; i < 300; i++) { // half end on their third poll, half never
+                Waiter w = new Waiter(i % 2 == 0 ? 3 : Integer.MAX_VALUE, polls, parked);
+                waiters.add(w);
+                handles.add(rt.spawn(w));
+            }
+            toWake.forEach(dev.weft.task.Waker::wake); // from this thread: through the inject queue
+            expectedPolls += 300 + toWake.size();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (polls.get() < expectedPolls) {
+                assertTrue(System.nanoTime() < deadline, "round " + round + ": polls " + polls.get() + " of " + expectedPolls);
+                Thread.sleep(1);
+            }
+        }
+
+        assertTrue(rt.shutdown(Duration.ofSeconds(5)), "runtime stopped within the timeout");
+
+        int ended = 0;
+        int cancelled = 0;
+        for (int i = 0; i < handles.size(); i++) {
+            Waiter w = waiters.get(i);
+            JoinHandle<Integer> h = handles.get(i);
+            assertTrue(h.isDone(), "task " + i + " has an outcome");
+            if (h.isCancelled()) {
+                cancelled++;
+                assertEquals(1, w.cancels.get(), "task " + i + " cancelled exactly once");
+            } else {
+                ended++;
+                assertEquals(3, h.join(), "task " + i + " ended on its third poll");
+                assertEquals(0, w.cancels.get(), "task " + i + " ended, so it was never cancelled");
+            }
+        }
+        // The tasks of the first four rounds that end on their third poll got it; the last two
+        // rounds' were polled once or twice, and the never-ready ones of every round wait.
+        assertEquals(4 * 150, ended);
+        assertEquals(6 * 300 - 4 * 150, cancelled);
+        assertEquals(0L, rt.metrics().aliveTasks());
+    }
 }

@@ -19,9 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  * The outcome half of a {@link JoinHandle}, shared by worker tasks and blocking tasks: one
  * outcome, published once, and the waiters to tell.
  *
- * <p><b>Algorithm.</b> {@code outcome} is {@code null} until the task ends, then the value (or
- * {@link #NULL_VALUE}), a {@link Failure}, or {@link #CANCELLED_OUTCOME}; it is written once, by
- * {@link #publish}. {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode}
+ * <p><b>Algorithm.</b> {@code outcome} is read as the outcome only once the task has ended:
+ * then it holds the value (or {@link #NULL_VALUE}), a {@link Failure}, or
+ * {@link #CANCELLED_OUTCOME}. Until then it belongs to the subclass, which may keep its own
+ * state of the running task there ({@link #keepUntilEnd}: a worker task keeps its
+ * {@link dev.weft.task.Async}, so one field serves both halves of its life and the task object
+ * stays at 40 bytes); every reader from outside checks {@link #ended()} first. {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode}
  * stack, or {@link #DONE}. The ending thread writes the outcome ({@link #setOutcome}), then the subclass's volatile
  * state, then ({@link #wakeWaiters}), if there are waiters, swaps {@code DONE} into
  * {@code waiters} and wakes what it took. A waiter is added by CAS (never onto
@@ -68,7 +71,10 @@ abstract class Completion<T> extends JoinHandle<T> {
         }
     }
 
-    /** Plain: written before, and read after, the subclass's volatile end-of-task state. */
+    /**
+     * Plain: the outcome, written before and read after the subclass's volatile end-of-task
+     * state; before the end, what the subclass keeps there (see the class comment).
+     */
     private Object outcome;
     private volatile Object waiters;
     private volatile CompletableFuture<T> future;
@@ -85,6 +91,19 @@ abstract class Completion<T> extends JoinHandle<T> {
      */
     final void setOutcome(Object result) {
         outcome = result;
+    }
+
+    /**
+     * Before the end only: stores the subclass's running state in the outcome's field (at
+     * construction, or by the thread that owns the task). {@link #setOutcome} replaces it.
+     */
+    final void keepUntilEnd(Object running) {
+        outcome = running;
+    }
+
+    /** What {@link #keepUntilEnd} stored; meaningful only to the task's owner, before the end. */
+    final Object kept() {
+        return outcome;
     }
 
     /**
