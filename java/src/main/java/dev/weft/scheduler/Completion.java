@@ -24,9 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #CANCELLED_OUTCOME}. Until then it belongs to the subclass, which may keep its own
  * state of the running task there ({@link #keepUntilEnd}: a worker task keeps its
  * {@link dev.weft.task.Async}, so one field serves both halves of its life and the task object
- * stays at 40 bytes); every reader from outside checks {@link #ended()} first. {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode}
- * stack, or {@link #DONE}. The ending thread writes the outcome ({@link #setOutcome}), then the subclass's volatile
- * state, then ({@link #wakeWaiters}), if there are waiters, swaps {@code DONE} into
+ * stays at 40 bytes); every reader from outside checks {@link #ended()} first.
+ * {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode} stack, or
+ * {@link #DONE}. The ending thread writes the outcome ({@link #setOutcome}), then the subclass's
+ * volatile state, then ({@link #wakeWaiters}), if there are waiters, swaps {@code DONE} into
  * {@code waiters} and wakes what it took. A waiter is added by CAS (never onto
  * {@code DONE}) and the adder then re-reads the outcome. Invariant: either the publisher sees the
  * waiter, or the waiter sees the outcome; so no join is lost. A single waiter (the common case:
