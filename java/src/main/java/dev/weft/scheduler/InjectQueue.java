@@ -18,10 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * finds the lock taken spins briefly before it blocks: a take holds the lock for a few hundred
  * nanoseconds, and a consumer that blocked would make the holder's unlock pay a thread wake-up
  * (in a CPU profile of 10,000 remote spawns, about 5% of the samples were that park and the
- * unpark it forced). Between a
- * producer's exchange and its link the chain is briefly cut; a consumer that meets the cut while
- * {@code tail} shows more nodes waits for the link (spinning, then yielding), so a completed
- * push is never missed. When the consumer would take the last node it first re-queues the stub,
+ * unpark it forced). Between a producer's exchange and its link the chain is briefly cut; a
+ * consumer that meets the cut while {@code tail} shows more nodes waits for the link (spinning,
+ * then yielding), so a completed push is never missed. When the consumer would take the last node it first re-queues the stub,
  * so {@code head} never runs past {@code tail}.
  *
  * <p><b>Length.</b> {@code len} is an atomic counter: incremented by a push after it links,

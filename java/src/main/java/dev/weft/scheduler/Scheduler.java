@@ -140,11 +140,7 @@ public final class Scheduler {
             w.spawnLocal(t); // a worker still running cancels its queue when it stops
         } else {
             spawnedElsewhere.getAndIncrement();
-            if (inject.push(t)) {
-                notifyWork();
-            } else {
-                cancelClosedInject(); // lost a race with shutdown: the handle reports cancelled
-            }
+            scheduleRemote(t); // a push that loses a race with shutdown cancels: the handle says so
         }
         return t;
     }

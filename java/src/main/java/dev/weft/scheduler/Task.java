@@ -136,7 +136,7 @@ final class Task<T> extends Completion<T> implements Waker, Context {
         Poll<T> p;
         ps.enter();
         try {
-            p = running().poll(this);
+            p = future().poll(this);
         } catch (Throwable t) {
             ps.exit();
             FlightEvents.endPoll(recorded, this, w);
@@ -249,7 +249,7 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     }
 
     private void cancelFuture() {
-        Async<T> f = running();
+        Async<T> f = future();
         try {
             f.cancel();
         } catch (Throwable t) {
@@ -277,18 +277,13 @@ final class Task<T> extends Completion<T> implements Waker, Context {
         return (state & COMPLETE) != 0;
     }
 
-    /** The user's computation; by the owner, before the end only (no volatile read: the hot path). */
-    @SuppressWarnings("unchecked")
-    private Async<T> running() {
-        return (Async<T>) kept();
-    }
-
     /**
-     * The user's computation, for diagnostics: before the end (the outcome replaced it then, so
-     * an ended task keeps no user object alive); null after.
+     * The user's computation. For the owner only, before the end (the outcome replaces it then,
+     * so an ended task keeps no user object alive): the poll, the cancel, and the flight
+     * recorder's label of a task just polled. No volatile read: this is the hot path.
      */
     @SuppressWarnings("unchecked")
     Async<T> future() {
-        return ended() ? null : (Async<T>) kept();
+        return (Async<T>) kept();
     }
 }
