@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>A worker that makes work available ({@link #notifyWork}) wakes one parked worker, but
  *       only when nobody searches (a searcher will find the work) and someone is parked. The
  *       woken worker starts out searching, so a burst of pushes wakes one worker, not all.</li>
- *   <li>A searcher that finds work and was the last searcher wakes another
- *       ({@link #stopSearching} returns true), so parked workers come up one at a time as long
- *       as work remains.</li>
+ *   <li>A searcher that finds work and was the last searcher wakes another if work is left
+ *       queued ({@link #stopSearching} returns true; the worker checks the queues), so parked
+ *       workers come up one at a time as long as work remains, and none for nothing.</li>
  *   <li>A worker parks in two steps: {@link #announcePark} (it leaves {@code unparked}, and
  *       {@code searching} if it was searching, and joins the stack), then, if it was the last
  *       searcher, rescans every queue and wakes someone if it finds work, then blocks.</li>
@@ -81,7 +81,10 @@ final class Idle {
         }
     }
 
-    /** Stops searching (found work). Returns true if it was the last searcher: the caller must {@link #notifyWork}. */
+    /**
+     * Stops searching (found work). Returns true if it was the last searcher: the caller must
+     * then {@link #notifyWork} if any work is left queued.
+     */
     boolean stopSearching() {
         return searching(state.getAndDecrement()) == 1;
     }
