@@ -20,8 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (in a CPU profile of 10,000 remote spawns, about 5% of the samples were that park and the
  * unpark it forced). Between a producer's exchange and its link the chain is briefly cut; a
  * consumer that meets the cut while {@code tail} shows more nodes waits for the link (spinning,
- * then yielding), so a completed push is never missed. When the consumer would take the last node it first re-queues the stub,
- * so {@code head} never runs past {@code tail}.
+ * then yielding), so a completed push is never missed. When the consumer would take the last
+ * node it first re-queues the stub, so {@code head} never runs past {@code tail}.
  *
  * <p><b>Length.</b> {@code len} is an atomic counter: incremented by a push after it links,
  * decremented by a take. It is exact when the queue is quiet and a hint otherwise (the idle
