@@ -109,9 +109,11 @@ final class InjectQueue {
 
     /**
      * Takes up to {@code max} tasks: returns the first (to run now), pushes the others into
-     * {@code dst} (owned by the caller, with room for them). Null when empty.
+     * {@code dst} (owned by the caller), no more than it has room for: a batch that overflowed
+     * would send half the ring back here, behind everything. Null when empty.
      */
     Task<?> popInto(int max, LocalQueue dst) {
+        max = Math.min(max, dst.room() + 1);
         if (len.get() <= 0 || max <= 0) {
             return null;
         }

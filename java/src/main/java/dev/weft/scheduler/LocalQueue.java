@@ -165,6 +165,15 @@ final class LocalQueue {
     }
 
     /**
+     * Owner: how many more tasks fit without overflowing. Counted from {@code steal}, not
+     * {@code real}: slots a thief is still copying are not free yet. Only grows meanwhile.
+     */
+    int room() {
+        long h = (long) HEAD.getAcquire(this);
+        return CAPACITY - (tail - steal(h));
+    }
+
+    /**
      * Thief: moves half (rounded up) of this queue's tasks into {@code dst}, which must be empty
      * and owned by the caller, and returns one of them to run at once (the rest are left in
      * {@code dst}); null when there was nothing to steal or another steal was in flight.

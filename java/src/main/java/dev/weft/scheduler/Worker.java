@@ -247,7 +247,7 @@ public final class Worker extends Thread {
             // waiting interval x overflow ticks (~100 ms with 512 busy connections on one
             // worker) while the local ones cycled. The batch is bounded by the local room, so
             // it cannot overflow straight back.
-            int room = LocalQueue.CAPACITY - local.len();
+            int room = local.room();
             t = room > 1 ? takeFromInject(room) : inject.pop();
             if (t != null) {
                 return t;
