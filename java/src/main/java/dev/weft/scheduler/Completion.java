@@ -24,26 +24,31 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #CANCELLED_OUTCOME}. Until then it belongs to the subclass, which may keep its own
  * state of the running task there ({@link #keepUntilEnd}: a worker task keeps its
  * {@link dev.weft.task.Async}, so one field serves both halves of its life and the task object
- * stays at 40 bytes); every reader from outside checks {@link #ended()} first.
- * {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode} stack, or
- * {@link #DONE}. The ending thread writes the outcome ({@link #setOutcome}), then the subclass's
- * volatile state, then ({@link #wakeWaiters}), if there are waiters, swaps {@code DONE} into
- * {@code waiters} and wakes what it took. A waiter is added by CAS (never onto
- * {@code DONE}) and the adder then re-reads the outcome. Invariant: either the publisher sees the
- * waiter, or the waiter sees the outcome; so no join is lost. A single waiter (the common case:
- * one task awaiting the handle) costs no allocation.
+ * stays at 32 bytes); every reader from outside checks {@link #ended()} first.
+ * {@code waiters} is {@code null}, a single {@link Waker}, a {@link WaiterNode} stack, or, once
+ * the task ended, {@link #DONE} or an {@link Ended}. The ending thread writes the outcome
+ * ({@link #setOutcome}), then the subclass's volatile state, then ({@link #wakeWaiters}), if
+ * there are waiters, puts the end marker into {@code waiters} by CAS and wakes what it took. A
+ * waiter is added by CAS (never onto an end marker) and the adder then re-reads the outcome.
+ * Invariant: either the publisher sees the waiter, or the waiter sees the outcome; so no join is
+ * lost. A single waiter (the common case: one task awaiting the handle) costs no allocation.
+ *
+ * <p><b>The CompletableFuture</b> ({@link #toCompletableFuture}) has no field of its own (a task
+ * would be 40 bytes with one): it lives in the waiters word, as the {@link FutureSettler} waiter
+ * that completes it, and after the end as the {@link Ended} marker that replaced that waiter. So
+ * repeated calls find the same future: a caller pushes a settler only by a CAS on a stack it
+ * saw had none, and the end marker carries the settler's future over (or, made after the end,
+ * replaces {@code DONE} by CAS).
  *
  * <p>Thread-safety: all methods are safe from any thread.
  */
 abstract class Completion<T> extends JoinHandle<T> {
     private static final VarHandle WAITERS;
-    private static final VarHandle FUTURE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             WAITERS = l.findVarHandle(Completion.class, "waiters", Object.class);
-            FUTURE = l.findVarHandle(Completion.class, "future", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,6 +64,25 @@ abstract class Completion<T> extends JoinHandle<T> {
 
         Failure(Throwable error) {
             this.error = error;
+        }
+    }
+
+    /** The waiter that completes the future {@link #toCompletableFuture} handed out. */
+    private final class FutureSettler implements Waker {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+
+        @Override
+        public void wake() {
+            settle(future);
+        }
+    }
+
+    /** The end marker of a task whose future was asked for: {@link #DONE} with that future. */
+    private static final class Ended {
+        final CompletableFuture<?> future;
+
+        Ended(CompletableFuture<?> future) {
+            this.future = future;
         }
     }
 
@@ -78,7 +102,6 @@ abstract class Completion<T> extends JoinHandle<T> {
      */
     private Object outcome;
     private volatile Object waiters;
-    private volatile CompletableFuture<T> future;
 
     /**
      * Whether the task has ended: a volatile read of the subclass's state word, whose write
@@ -114,10 +137,18 @@ abstract class Completion<T> extends JoinHandle<T> {
      * (the common case) this costs no atomic read-modify-write.
      */
     final void wakeWaiters() {
-        if (waiters == null) {
+        Object w = waiters;
+        if (w == null) {
             return;
         }
-        Object w = WAITERS.getAndSet(this, DONE);
+        for (;;) { // a CAS, not a swap: the end marker depends on what it replaces
+            CompletableFuture<T> f = futureIn(w);
+            Object witness = WAITERS.compareAndExchange(this, w, f == null ? DONE : new Ended(f));
+            if (witness == w) {
+                break;
+            }
+            w = witness;
+        }
         while (w != null && w != DONE) {
             if (w instanceof WaiterNode n) {
                 n.waker.wake();
@@ -127,6 +158,23 @@ abstract class Completion<T> extends JoinHandle<T> {
                 w = null;
             }
         }
+    }
+
+    private static boolean isEnd(Object waiters) {
+        return waiters == DONE || waiters instanceof Ended;
+    }
+
+    /** The future of the settler in the waiter stack {@code cur} (not an end marker), or null. */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<T> futureIn(Object cur) {
+        while (cur != null) {
+            Object w = cur instanceof WaiterNode n ? n.waker : cur;
+            if (w instanceof Completion<?>.FutureSettler s) {
+                return (CompletableFuture<T>) s.future;
+            }
+            cur = cur instanceof WaiterNode n ? n.next : null;
+        }
+        return null;
     }
 
     /** The outcome if the task ended, else null. */
@@ -145,7 +193,7 @@ abstract class Completion<T> extends JoinHandle<T> {
     private boolean addWaiter(Waker w) {
         for (;;) {
             Object cur = waiters;
-            if (cur == DONE) {
+            if (isEnd(cur)) {
                 return false;
             }
             if (contains(cur, w)) {
@@ -273,19 +321,33 @@ abstract class Completion<T> extends JoinHandle<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public final CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> f = future;
-        if (f != null) {
-            return f;
+        for (;;) {
+            Object cur = waiters;
+            if (cur instanceof Ended e) {
+                return (CompletableFuture<T>) e.future;
+            }
+            if (cur == DONE) { // ended, and nobody asked before: make it, settled, and keep it
+                CompletableFuture<T> made = new CompletableFuture<>();
+                settle(made);
+                if (WAITERS.compareAndSet(this, DONE, new Ended(made))) {
+                    return made;
+                }
+                continue;
+            }
+            CompletableFuture<T> found = futureIn(cur);
+            if (found != null) {
+                return found;
+            }
+            FutureSettler s = new FutureSettler();
+            if (WAITERS.compareAndSet(this, cur, cur == null ? s : new WaiterNode(s, cur))) {
+                if (ended()) { // the end may have passed before our push
+                    settle(s.future); // (completing a future twice is harmless)
+                }
+                return s.future;
+            }
         }
-        CompletableFuture<T> created = new CompletableFuture<>();
-        if (!FUTURE.compareAndSet(this, null, created)) {
-            return future;
-        }
-        if (!addWaiter(() -> settle(created)) || ended()) {
-            settle(created); // completing a CompletableFuture twice is harmless
-        }
-        return created;
     }
 
     @SuppressWarnings("unchecked")

@@ -23,7 +23,7 @@ import java.lang.invoke.VarHandle;
  * overflow), and slots are cleared when they leave so a finished task is not kept alive.
  *
  * <p><b>Overflow.</b> A push into a full ring moves half the ring plus the new task to the
- * {@link InjectQueue} in one batch (one lock acquisition), claimed with the same CAS as a pop.
+ * {@link InjectQueue} in one batch (one atomic add there), claimed with the same CAS as a pop.
  * If a steal is in flight the ring will soon have room, and the new task alone goes to the
  * inject queue.
  *
@@ -126,19 +126,10 @@ final class LocalQueue {
         if (!HEAD.compareAndSet(this, expect, next)) {
             return false;
         }
-        Task<?> first = (Task<?>) SLOTS.get(slots, real & MASK);
-        Task<?> last = first;
-        SLOTS.set(slots, real & MASK, null);
-        for (int i = 1; i < n; i++) {
-            int idx = (real + i) & MASK;
-            Task<?> x = (Task<?>) SLOTS.get(slots, idx);
-            SLOTS.set(slots, idx, null);
-            last.nextInQueue = x;
-            last = x;
+        overflow.pushBatch(slots, real, n, task); // the claimed half is ours alone: plain reads
+        for (int i = 0; i < n; i++) {
+            SLOTS.set(slots, (real + i) & MASK, null);
         }
-        last.nextInQueue = task;
-        task.nextInQueue = null;
-        overflow.pushBatch(first, task, n + 1);
         return true;
     }
 
@@ -162,6 +153,19 @@ final class LocalQueue {
             }
             h = witness;
         }
+    }
+
+    /**
+     * Owner: writes {@code task} {@code i} slots past the tail, not yet visible to thieves
+     * ({@link #publish} makes it so). Needs {@code i < room()}.
+     */
+    void stage(int i, Task<?> task) {
+        SLOTS.set(slots, (tail + i) & MASK, task);
+    }
+
+    /** Owner: publishes the {@code n} staged tasks with one release store. */
+    void publish(int n) {
+        TAIL.setRelease(this, tail + n);
     }
 
     /**

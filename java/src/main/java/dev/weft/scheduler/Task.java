@@ -11,9 +11,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A spawned task: the one object per spawn. It is at once the user's {@link dev.weft.task.JoinHandle},
  * the task's {@link Waker}, the {@link Context} its polls get (its budget is the polling worker's
- * {@link PollState}), and the entry that run queues hold (the inject queue links tasks
- * through {@link #nextInQueue}; a worker's list of tasks that went idle through
- * {@link #nextTracked}, so shutdown can cancel tasks no queue holds).
+ * {@link PollState}), and the entry that run queues hold (a worker's list of tasks that went
+ * idle links them through {@link #nextTracked}, so shutdown can cancel tasks no queue holds).
  *
  * <p><b>State word</b> (changed only by CAS; the owner of a task reads it with plain volatile reads):
  * <pre>
@@ -70,15 +69,15 @@ final class Task<T> extends Completion<T> implements Waker, Context {
     private volatile int state;
     final Scheduler scheduler;
 
-    /** Inject-queue link (accessed through the inject queue's VarHandle, or by a local queue's owner building an overflow batch). */
-    Task<?> nextInQueue;
     /**
      * Link in the tracking list of the worker that first saw this task go idle; written by
      * that worker only (see {@link PendingTasks}). Null exactly while the task was never tracked
      * (the list ends in a sentinel, and a sweep nulls only the links of ended tasks), so the
-     * owner reads it to track a task once, with no flag of its own. (Without that flag, and with
-     * the computation kept in the outcome's field until the end, see {@link Completion}, a task
-     * is 40 bytes instead of 48: 56 instead of 64 bytes per spawn of a capturing lambda.)
+     * owner reads it to track a task once, with no flag of its own. (A task is 32 bytes, half a
+     * cache line: a 12-byte header and five 4-byte fields. One field more would make it 40, and
+     * it has none: no tracked flag; no field for the computation, which the outcome's field keeps
+     * until the end, nor for the CompletableFuture, which the waiters word keeps (see
+     * {@link Completion}); no queue link, since the inject queue keeps tasks in arrays.)
      */
     Task<?> nextTracked;
 

@@ -14,21 +14,24 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The inject queue: order and lengths on one thread, and under concurrent producers and consumers
- * every task leaves exactly once, also when the queue is closed under them. (Lincheck checks the
- * same operations exhaustively on a few tasks, in {@link QueueLincheckTest}; these runs push
- * hundreds of thousands, through the queue's empty and cut-link cases many times over.)
+ * every task leaves exactly once, also when the queue is closed under them. Small segments make
+ * every run cross many segment ends. (Lincheck checks the same operations exhaustively on a few
+ * tasks, in {@link QueueLincheckTest}; these runs push hundreds of thousands.)
  */
 class InjectQueueTest {
 
     @Test
-    void keepsFifoOrderWhateverTheMixOfPushesAndTakes() {
-        InjectQueue q = new InjectQueue();
+    void keepsFifoOrderAcrossSegmentsWhateverTheMixOfPushesAndTakes() {
+        InjectQueue q = new InjectQueue(4);
+        Task<?>[] ring = new Task<?>[8];
         int next = 0;
         int expect = 0;
         for (int round = 0; round < 50; round++) {
             q.push(task(next++));
-            pushChain(q, next, 6);
-            next += 6;
+            for (int i = 0; i < 5; i++) {
+                ring[(round + i) & 7] = task(next++); // a batch that wraps around the ring
+            }
+            q.pushBatch(ring, round, 5, task(next++));
             assertEquals(next - expect, q.len());
             assertEquals(expect++, id(q.pop()));
             LocalQueue dst = new LocalQueue();
@@ -48,7 +51,7 @@ class InjectQueueTest {
 
     @Test
     void aBatchTakesNoMoreThanTheLocalQueueHasRoomFor() {
-        InjectQueue q = new InjectQueue();
+        InjectQueue q = new InjectQueue(16);
         for (int i = 0; i < 10; i++) {
             q.push(task(i));
         }
@@ -59,11 +62,18 @@ class InjectQueueTest {
         }
         assertEquals(0, id(q.popInto(10, dst)), "one to run now");
         assertEquals(LocalQueue.CAPACITY, dst.len(), "two more queued: the ring is full");
+        assertEquals(0, dst.room());
         assertEquals(7, q.len(), "the rest stays behind");
         assertEquals(0, overflow.len(), "nothing spilled over");
         for (int i = 3; i < 10; i++) {
             assertEquals(i, id(q.pop()));
         }
+    }
+
+    @Test
+    void rejectsASegmentSizeBelowOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new InjectQueue(0));
+        assertTrue(e.getMessage().contains("segmentSize"), e.getMessage());
     }
 
     /** Producers push single tasks and batches; consumers pop single tasks and batches. */
@@ -72,7 +82,7 @@ class InjectQueueTest {
         int producers = 4;
         int perProducer = 100_000;
         int total = producers * perProducer;
-        InjectQueue q = new InjectQueue();
+        InjectQueue q = new InjectQueue(8);
         AtomicInteger[] seen = counters(total);
         AtomicInteger taken = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -111,7 +121,7 @@ class InjectQueueTest {
     void oneConsumerSeesEachProducersTasksInOrder() throws Exception {
         int producers = 3;
         int perProducer = 100_000;
-        InjectQueue q = new InjectQueue();
+        InjectQueue q = new InjectQueue(8);
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
@@ -157,7 +167,7 @@ class InjectQueueTest {
             int producers = 3;
             int perProducer = 20_000;
             int total = producers * perProducer;
-            InjectQueue q = new InjectQueue();
+            InjectQueue q = new InjectQueue(8);
             AtomicInteger[] seen = counters(total);
             AtomicInteger pushed = new AtomicInteger();
             CountDownLatch start = new CountDownLatch(1);
@@ -203,23 +213,15 @@ class InjectQueueTest {
         }
     }
 
-    /** Pushes tasks {@code first..first + n - 1} as one batch, as a local queue's overflow does. */
-    private static void pushChain(InjectQueue q, int first, int n) {
-        Task<?> head = task(first);
-        Task<?> last = head;
-        for (int i = 1; i < n; i++) {
-            Task<?> t = task(first + i);
-            last.nextInQueue = t;
-            last = t;
-        }
-        q.pushBatch(head, last, n);
-    }
-
     private static void produce(InjectQueue q, int base, int count) {
+        Task<?>[] ring = new Task<?>[4];
         int i = 0;
         while (i < count) {
             if (i % 7 == 0 && count - i >= 4) {
-                pushChain(q, base + i, 4);
+                for (int k = 0; k < 3; k++) {
+                    ring[(i + k) & 3] = task(base + i + k);
+                }
+                q.pushBatch(ring, i, 3, task(base + i + 3));
                 i += 4;
             } else {
                 q.push(task(base + i));
