@@ -37,6 +37,62 @@ class ShutdownTest {
         return names;
     }
 
+    /**
+     * A worker claims a run of tasks from the inject queue and runs them one by one; those it has
+     * not run yet when the runtime stops are cancelled too. The first task of the run holds the
+     * only worker in user code through the shutdown, so the rest of its run is still unrun.
+     */
+    @Test
+    void tasksClaimedFromTheInjectQueueButNotRunAreCancelledWhenTheWorkerStops() throws Exception {
+        Runtime rt = Runtime.builder().workers(1).threadNamePrefix("weft-shutdown-run-").build();
+        CountDownLatch firstHolding = new CountDownLatch(1);
+        CountDownLatch firstRelease = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        JoinHandle<Integer> first = rt.spawn(cx -> {
+            firstHolding.countDown();
+            await(firstRelease);
+            return Poll.ready(0);
+        });
+        firstHolding.await();
+        // Queued while the only worker is held, so its next look claims a run of them: the
+        // holder below, then tasks it will not get to.
+        List<JoinHandle<Integer>> handles = new ArrayList<>();
+        handles.add(rt.spawn(cx -> {
+            holding.countDown();
+            await(release);
+            return Poll.ready(ran.incrementAndGet());
+        }));
+        for (int i = 0; i < 99; i++) {
+            handles.add(rt.spawn(cx -> Poll.ready(ran.incrementAndGet())));
+        }
+        firstRelease.countDown();
+        holding.await();
+        assertEquals(0, first.join());
+        assertTrue(rt.metrics().workers().get(0).localQueueDepth() > 0, "the worker holds a claimed run");
+        assertFalse(rt.shutdown(Duration.ofMillis(100)), "the worker is still held in user code");
+        release.countDown();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!liveThreads("weft-shutdown-run-").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the worker stopped once released");
+            Thread.sleep(1);
+        }
+        assertEquals(1, ran.get(), "only the holder ran");
+        assertEquals(1, handles.get(0).join());
+        for (int i = 1; i < handles.size(); i++) {
+            assertTrue(handles.get(i).isCancelled(), "task " + i + " was cancelled");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Never ready; counts its cancellation. */
     static final class Forever implements Async<Object> {
         final AtomicInteger cancels;

@@ -198,6 +198,65 @@ final class InjectQueue {
     }
 
     /**
+     * A run of positions claimed from the queue ({@link #claim}), whose tasks its owner (one
+     * worker) takes one at a time, in order, straight from the segments: no copy into the
+     * worker's ring, whose reference stores each cost a write-barrier fence on G1. The run's
+     * tasks are the owner's alone (no thief can take them), so runs are kept short.
+     */
+    static final class Run {
+        private Segment segment;
+        private long next;
+        private long end;
+
+        /** Tasks left in the run (approximate from other threads). */
+        int size() {
+            return (int) (end - next);
+        }
+
+        /** The next task of the run, waiting for its producer's write if need be; null when used up. */
+        Task<?> take() {
+            long p = next;
+            if (p == end) {
+                return null;
+            }
+            Segment s = segmentOf(segment, p);
+            segment = s;
+            next = p + 1;
+            return takeSlot(s, p);
+        }
+    }
+
+    /**
+     * Claims up to {@code max} of the oldest positions into {@code run}, which must be used up.
+     * Returns false when the queue is empty.
+     */
+    boolean claim(Run run, int max) {
+        Segment from;
+        long h;
+        int n;
+        for (;;) {
+            from = headSegment; // before the claim: see "Finding segments"
+            h = head;
+            long available = tail - h;
+            if (available <= 0) {
+                return false;
+            }
+            n = (int) Math.min(available, max);
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                break;
+            }
+        }
+        Segment last = segmentOf(from, h + n - 1);
+        if (last != from) {
+            HEAD_SEGMENT.compareAndSet(this, from, last);
+        }
+        run.segment = from;
+        run.next = h;
+        run.end = h + n;
+        return true;
+    }
+
+    /**
      * The segment holding position {@code p}: walks (and, where it ends, extends) the chain from
      * {@code s}, which must not be past {@code p}.
      */

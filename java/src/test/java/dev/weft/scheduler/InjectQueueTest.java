@@ -76,7 +76,30 @@ class InjectQueueTest {
         assertTrue(e.getMessage().contains("segmentSize"), e.getMessage());
     }
 
-    /** Producers push single tasks and batches; consumers pop single tasks and batches. */
+    @Test
+    void aRunTakesItsClaimInOrderAcrossSegments() {
+        InjectQueue q = new InjectQueue(4);
+        for (int i = 0; i < 10; i++) {
+            q.push(task(i));
+        }
+        InjectQueue.Run run = new InjectQueue.Run();
+        assertTrue(q.claim(run, 6));
+        assertEquals(6, run.size());
+        assertEquals(4, q.len(), "the claimed positions left the queue at once");
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i, id(run.take()));
+        }
+        assertNull(run.take(), "used up");
+        assertTrue(q.claim(run, 100), "a claim takes what there is, up to its maximum");
+        assertEquals(4, run.size());
+        for (int i = 6; i < 10; i++) {
+            assertEquals(i, id(run.take()));
+        }
+        assertFalse(q.claim(run, 1), "nothing left to claim");
+        assertNull(run.take());
+    }
+
+    /** Producers push single tasks and batches; consumers pop single tasks, batches and runs. */
     @Test
     void concurrentProducersAndConsumersTakeEveryTaskExactlyOnce() throws Exception {
         int producers = 4;
@@ -95,15 +118,21 @@ class InjectQueueTest {
             }, "producer-" + p));
         }
         for (int c = 0; c < 3; c++) {
-            boolean batches = c % 2 == 0;
+            int kind = c;
             threads.add(new Thread(() -> {
                 await(start);
                 LocalQueue dst = new LocalQueue();
+                InjectQueue.Run run = new InjectQueue.Run();
                 while (taken.get() < total) {
-                    Task<?> t = batches ? q.popInto(5, dst) : q.pop();
-                    for (; t != null; t = dst.pop()) {
+                    Task<?> t = switch (kind) {
+                        case 0 -> q.popInto(5, dst);
+                        case 1 -> q.pop();
+                        default -> q.claim(run, 6) ? run.take() : null;
+                    };
+                    while (t != null) {
                         seen[id(t)].incrementAndGet();
                         taken.incrementAndGet();
+                        t = kind == 0 ? dst.pop() : run.take();
                     }
                 }
             }, "consumer-" + c));
