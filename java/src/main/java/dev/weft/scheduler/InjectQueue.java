@@ -155,44 +155,28 @@ final class InjectQueue {
 
     /** Takes the oldest task, or null. */
     Task<?> pop() {
-        return popInto(1, null);
+        Run run = new Run();
+        return claim(run, 1) ? run.take() : null;
     }
 
     /**
-     * Takes up to {@code max} tasks: returns the first (to run now), pushes the others into
-     * {@code dst} (owned by the caller; no more than it has room for). Null when empty.
+     * Takes up to {@code max} tasks: returns the first (to run now), moves the others into
+     * {@code dst} (owned by the caller; no more than it has room for) with one publishing store.
+     * {@code scratch} is the caller's run to claim them with (used up, and left so). Null when
+     * empty.
      */
-    Task<?> popInto(int max, LocalQueue dst) {
-        int limit = dst == null ? 1 : Math.min(max, dst.room() + 1);
-        if (limit <= 0) {
+    Task<?> popInto(int max, LocalQueue dst, Run scratch) {
+        int limit = Math.min(max, dst.room() + 1);
+        if (limit <= 0 || !claim(scratch, limit)) {
             return null;
         }
-        Segment from;
-        long h;
-        int n;
-        for (;;) {
-            from = headSegment; // before the claim: see "Finding segments"
-            h = head;
-            long available = tail - h;
-            if (available <= 0) {
-                return null;
-            }
-            n = (int) Math.min(available, limit);
-            if (HEAD.compareAndSet(this, h, h + n)) {
-                break;
-            }
+        Task<?> first = scratch.take();
+        int staged = 0;
+        for (Task<?> t; (t = scratch.take()) != null; staged++) {
+            dst.stage(staged, t);
         }
-        Segment s = segmentOf(from, h);
-        Task<?> first = takeSlot(s, h);
-        for (int i = 1; i < n; i++) {
-            s = segmentOf(s, h + i);
-            dst.stage(i - 1, takeSlot(s, h + i));
-        }
-        if (n > 1) {
-            dst.publish(n - 1);
-        }
-        if (s != from) {
-            HEAD_SEGMENT.compareAndSet(this, from, s);
+        if (staged > 0) {
+            dst.publish(staged);
         }
         return first;
     }

@@ -100,6 +100,8 @@ public final class Worker extends Thread {
     private int lifoStreak;
     /** Tasks claimed from the inject queue, taken from it directly when the local queue is empty. */
     private final InjectQueue.Run injected = new InjectQueue.Run();
+    /** The run {@link #moveFromInject} claims with, always used up between its calls. */
+    private final InjectQueue.Run moved = new InjectQueue.Run();
     private boolean searching;
     /** Whether this worker holds the poller-watch role (see class comment). */
     private boolean watching;
@@ -290,7 +292,7 @@ public final class Worker extends Thread {
      * array, one per tick, ahead of the local queue (they are older than anything queued there
      * since); they are not copied into the local ring, whose reference stores each cost a G1
      * write-barrier fence and whose pops each cost a CAS (a one-worker drain probe,
-     * {@code DrainPerTask}: 10.6-11.3 against 12.2-12.7 ns per task). A run is guided,
+     * {@code DrainPerTask}: 10.6-11.6 against 12.2-12.7 ns per task). A run is guided,
      * {@code len / (2 workers) + 1} tasks, at most {@link #MAX_INJECT_RUN}: its tasks are this
      * worker's alone (no thief sees them), so a run is a small share of what is queued, and runs
      * shrink as the queue drains, leaving the last tasks to whichever worker is free.
@@ -316,7 +318,7 @@ public final class Worker extends Thread {
             return null;
         }
         int n = Math.min(Math.min(len / scheduler.workerCount() + 1, MAX_INJECT_BATCH), room);
-        return inject.popInto(n, local);
+        return inject.popInto(n, local, moved);
     }
 
     // ---- scheduling onto this worker (called on this thread) ----
@@ -660,7 +662,7 @@ public final class Worker extends Thread {
         }
     }
 
-    /** Tasks in this worker's queues (local ring and LIFO slot); approximate from other threads. */
+    /** Tasks queued on this worker (local ring and the rest of its claimed run); approximate from other threads. */
     int queueDepth() {
         return Math.max(0, local.len()) + Math.max(0, injected.size());
     }

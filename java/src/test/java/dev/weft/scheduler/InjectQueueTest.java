@@ -35,7 +35,7 @@ class InjectQueueTest {
             assertEquals(next - expect, q.len());
             assertEquals(expect++, id(q.pop()));
             LocalQueue dst = new LocalQueue();
-            Task<?> first = q.popInto(3, dst);
+            Task<?> first = q.popInto(3, dst, new InjectQueue.Run());
             assertEquals(expect++, id(first));
             assertEquals(expect++, id(dst.pop()));
             assertEquals(expect++, id(dst.pop()));
@@ -60,7 +60,7 @@ class InjectQueueTest {
         for (int i = 0; i < LocalQueue.CAPACITY - 2; i++) {
             dst.push(task(-1), overflow);
         }
-        assertEquals(0, id(q.popInto(10, dst)), "one to run now");
+        assertEquals(0, id(q.popInto(10, dst, new InjectQueue.Run())), "one to run now");
         assertEquals(LocalQueue.CAPACITY, dst.len(), "two more queued: the ring is full");
         assertEquals(0, dst.room());
         assertEquals(7, q.len(), "the rest stays behind");
@@ -109,14 +109,7 @@ class InjectQueueTest {
         AtomicInteger[] seen = counters(total);
         AtomicInteger taken = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            int base = p * perProducer;
-            threads.add(new Thread(() -> {
-                await(start);
-                produce(q, base, perProducer);
-            }, "producer-" + p));
-        }
+        List<Thread> threads = producers(q, producers, perProducer, start);
         for (int c = 0; c < 3; c++) {
             int kind = c;
             threads.add(new Thread(() -> {
@@ -125,7 +118,7 @@ class InjectQueueTest {
                 InjectQueue.Run run = new InjectQueue.Run();
                 while (taken.get() < total) {
                     Task<?> t = switch (kind) {
-                        case 0 -> q.popInto(5, dst);
+                        case 0 -> q.popInto(5, dst, run);
                         case 1 -> q.pop();
                         default -> q.claim(run, 6) ? run.take() : null;
                     };
@@ -152,22 +145,16 @@ class InjectQueueTest {
         int perProducer = 100_000;
         InjectQueue q = new InjectQueue(8);
         CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            int base = p * perProducer;
-            threads.add(new Thread(() -> {
-                await(start);
-                produce(q, base, perProducer);
-            }, "producer-" + p));
-        }
+        List<Thread> threads = producers(q, producers, perProducer, start);
         int[] last = new int[producers];
         java.util.Arrays.fill(last, -1);
         AtomicBoolean inOrder = new AtomicBoolean(true);
         threads.add(new Thread(() -> {
             await(start);
             LocalQueue dst = new LocalQueue();
+            InjectQueue.Run run = new InjectQueue.Run();
             for (int got = 0; got < producers * perProducer; ) {
-                for (Task<?> t = q.popInto(7, dst); t != null; t = dst.pop()) {
+                for (Task<?> t = q.popInto(7, dst, run); t != null; t = dst.pop()) {
                     int id = id(t);
                     int p = id / perProducer;
                     if (id <= last[p]) {
@@ -240,6 +227,19 @@ class InjectQueueTest {
             }
             assertEquals(pushed.get(), accounted, "round " + round + ": every pushed task left the queue");
         }
+    }
+
+    /** Threads that each push {@code perProducer} numbered tasks (see {@link #produce}) once {@code start} opens. */
+    private static List<Thread> producers(InjectQueue q, int producers, int perProducer, CountDownLatch start) {
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int base = p * perProducer;
+            threads.add(new Thread(() -> {
+                await(start);
+                produce(q, base, perProducer);
+            }, "producer-" + p));
+        }
+        return threads;
     }
 
     private static void produce(InjectQueue q, int base, int count) {

@@ -110,7 +110,7 @@ class QueueLincheckTest {
         public List<Integer> popTwo() {
             LocalQueue dst = new LocalQueue();
             List<Integer> got = new ArrayList<>();
-            Task<?> t = queue.popInto(2, dst);
+            Task<?> t = queue.popInto(2, dst, new InjectQueue.Run());
             if (t != null) {
                 got.add(id(t));
                 for (Task<?> x; (x = dst.pop()) != null; ) {
