@@ -153,7 +153,7 @@ final class InjectQueue {
         return !closed;
     }
 
-    /** Takes the oldest task, or null. */
+    /** Takes the oldest task, or null. (Allocates a run: the workers claim theirs with {@link #claim}.) */
     Task<?> pop() {
         Run run = new Run();
         return claim(run, 1) ? run.take() : null;
@@ -277,8 +277,11 @@ final class InjectQueue {
     List<Task<?>> close() {
         closed = true;
         List<Task<?>> left = new ArrayList<>();
-        for (Task<?> t; (t = pop()) != null; ) {
-            left.add(t);
+        Run run = new Run();
+        while (claim(run, Integer.MAX_VALUE)) { // all there is, then whatever came meanwhile
+            for (Task<?> t; (t = run.take()) != null; ) {
+                left.add(t);
+            }
         }
         return left;
     }

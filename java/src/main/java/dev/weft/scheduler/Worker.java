@@ -244,7 +244,6 @@ public final class Worker extends Thread {
     }
 
     private Task<?> nextTask(SchedulerConfig cfg) {
-        InjectQueue inject = scheduler.inject;
         Task<?> t;
         if (--untilInjectFirst <= 0) {
             untilInjectFirst = cfg.globalQueueInterval();
@@ -252,11 +251,10 @@ public final class Worker extends Thread {
             // holds, and the overflow lands here; taking one per interval left those tasks
             // waiting interval x overflow ticks (~100 ms with 512 busy connections on one
             // worker) while the local ones cycled. The batch is bounded by the local room, so
-            // it cannot overflow straight back.
+            // it cannot overflow straight back (with no room, it is the one task run now).
             // (With the local queue empty the turn is not needed: the inject queue comes next.)
             if (!local.isEmpty()) {
-                int room = local.room();
-                t = room > 1 ? moveFromInject(room) : inject.pop();
+                t = moveFromInject();
                 if (t != null) {
                     return t;
                 }
@@ -310,15 +308,18 @@ public final class Worker extends Thread {
     /** Most tasks one take moves from the inject queue (DESIGN: {@code len / workers + 1}, at most 128). */
     static final int MAX_INJECT_BATCH = 128;
 
-    /** Moves this worker's share of the inject queue into the local queue, at most {@link #MAX_INJECT_BATCH} and {@code room}. */
-    private Task<?> moveFromInject(int room) {
+    /**
+     * Moves this worker's share of the inject queue, at most {@link #MAX_INJECT_BATCH}, into the
+     * local queue (as much as it has room for) and returns the first of it to run now.
+     */
+    private Task<?> moveFromInject() {
         InjectQueue inject = scheduler.inject;
         int len = inject.len();
         if (len == 0) {
             return null;
         }
-        int n = Math.min(Math.min(len / scheduler.workerCount() + 1, MAX_INJECT_BATCH), room);
-        return inject.popInto(n, local, moved);
+        int share = Math.min(len / scheduler.workerCount() + 1, MAX_INJECT_BATCH);
+        return inject.popInto(share, local, moved);
     }
 
     // ---- scheduling onto this worker (called on this thread) ----
@@ -662,7 +663,7 @@ public final class Worker extends Thread {
         }
     }
 
-    /** Tasks queued on this worker (local ring and the rest of its claimed run); approximate from other threads. */
+    /** Tasks queued on this worker (local ring, rest of its claimed run); approximate from other threads. */
     int queueDepth() {
         return Math.max(0, local.len()) + Math.max(0, injected.size());
     }
