@@ -44,9 +44,9 @@ steal=$(weft_steal_pct "$stat_before" "$stat_after")
 echo "[scheduler] CPU time taken by the host (steal) during the run: $steal%"
 
 jvm=$("$java_bin" -version 2>&1 | head -1)
-python3 - "$work/result.json" "$out_md" "$command_line" "$jmh_args" "$jvm" "$(nproc)" "$steal" <<'PY'
+python3 - "$work/result.json" "$out_md" "$command_line" "$jmh_args" "$jvm" "$(nproc)" "$steal" "$(weft_cpu_model)" <<'PY'
 import json, statistics, sys
-path, out_md, cmd, jmh_args, jvm, cpus, steal = sys.argv[1:8]
+path, out_md, cmd, jmh_args, jvm, cpus, steal, cpu_model = sys.argv[1:9]
 data = json.load(open(path))
 # tasks spawned per operation, for bytes per spawn
 tasks = {"spawn_many_local": 10000, "spawn_many_remote_idle": 10000, "yield_many": 200,
@@ -97,8 +97,8 @@ except FileNotFoundError:
 with open(out_md, "w") as o:
     o.write("# Scheduler benchmarks: Weft vs ForkJoinPool\n\n")
     o.write("Command: `%s` (JMH `%s -prof gc`, dev.weft.bench.scheduler.SchedulerBench).\n" % (cmd, jmh_args))
-    o.write("Machine: %s CPUs, shared; %s. Both runtimes with 2 workers/threads, same JVM fork per benchmark. "
-            "CPU time the host took from this VM during the run (steal, /proc/stat): %s%%.\n\n" % (cpus, jvm, steal))
+    o.write("Machine: %s CPUs (%s), shared; %s. Both runtimes with 2 workers/threads, same JVM fork per benchmark. "
+            "CPU time the host took from this VM during the run (steal, /proc/stat): %s%%.\n\n" % (cpus, cpu_model, jvm, steal))
     o.write("Times are per operation (one whole workload): median of the measured iterations, ± JMH's 99.9% error. "
             "Weft/FJP is the ratio of medians (below 1: Weft faster). B/task: bytes allocated per spawned task "
             "(gc.alloc.rate.norm / tasks per operation; includes the benchmark's own objects: the user's Async, "
