@@ -47,8 +47,8 @@ weft_newest_jdk() {
 
 # The processor as the kernel reports it: model name, family and model numbers (a hypervisor may
 # mask the name down to "AMD EPYC"; the numbers still tell generations apart), or "unknown".
-# Ratios measured on one host model do not carry over to another (scheduler ratios moved by up
-# to 2x between two hosts this VM ran on), so each results file names it.
+# Ratios measured on one machine do not carry over to another (scheduler ratios moved by up to
+# 2x between two of this project's VMs at unchanged code), so each results file names the CPU.
 weft_cpu_model() {
   awk -F': *' '/^model name/ && !n {n=$2} /^cpu family/ && !f {f=$2} /^model[[:space:]]*:/ && !m {m=$2}
     END {if (n == "") print "unknown"; else printf "%s, family %s model %s\n", n, f, m}' /proc/cpuinfo 2>/dev/null || echo unknown
