@@ -237,6 +237,7 @@ public final class Runtime implements AutoCloseable {
         private Supplier<Poller> pollers;
         private boolean startPaused;
         private String name;
+        private boolean jmx = true;
         private Duration slowPollThreshold = Duration.ofMillis(100);
         private Consumer<SlowPoll> onSlowPoll;
 
@@ -355,6 +356,20 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
+         * Whether to register the runtime's MBean (default true). With {@code false} nothing
+         * touches JMX: no MBean server is started for it (the platform server's first start is
+         * slow: a fresh JVM's first runtime built in 115-134 ms without it and 180-233 ms with it,
+         * measured here; a short-lived tool may not want that), {@link Runtime#metrics()} still
+         * reads every counter, and {@link #name} is
+         * taken as given (or derived from the thread-name prefix) with no uniqueness check, since
+         * no MBean name is claimed.
+         */
+        public Builder jmx(boolean register) {
+            this.jmx = register;
+            return this;
+        }
+
+        /**
          * A poll that blocks its worker at least this long is reported by the runtime's watchdog
          * thread, once, while it still blocks: a log WARNING naming the task and the worker with the
          * worker's stack, a {@code dev.weft.SlowPoll} Flight Recorder event, {@link #onSlowPoll} and
@@ -408,7 +423,12 @@ public final class Runtime implements AutoCloseable {
             Scheduler s = new Scheduler(cfg, startPaused ? Clock.paused() : Clock.real());
             RuntimeBean bean = new RuntimeBean(s, backendName);
             try {
-                bean.register(name != null ? name : defaultName(threadNamePrefix), name != null);
+                String base = name != null ? name : defaultName(threadNamePrefix);
+                if (jmx) {
+                    bean.register(base, name != null);
+                } else {
+                    bean.nameUnregistered(base);
+                }
                 Runtime rt = new Runtime(s, bean, backendName, reason, shutdownTimeout);
                 s.setFacade(rt);
                 s.start();

@@ -77,6 +77,11 @@ final class RuntimeBean implements WeftRuntimeMXBean {
         }
     }
 
+    /** Names the bean without registering it (a runtime built with {@code jmx(false)}). */
+    void nameUnregistered(String base) {
+        name = base;
+    }
+
     /** Removes the MBean, once; later calls, and a bean never registered, do nothing. */
     void unregister() {
         ObjectName on = registered.getAndSet(null);

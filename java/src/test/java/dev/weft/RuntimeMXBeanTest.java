@@ -210,6 +210,20 @@ class RuntimeMXBeanTest {
     }
 
     @Test
+    void withJmxOffNothingIsRegisteredAndTheMetricsStillCount() throws Exception {
+        Set<String> before = registeredRuntimes();
+        try (Runtime a = Runtime.builder().workers(1).jmx(false).name("jmx-off").threadNamePrefix("weft-jmx-off-a-").build();
+             Runtime b = Runtime.builder().workers(1).jmx(false).name("jmx-off").threadNamePrefix("weft-jmx-off-b-").build()) {
+            assertEquals(before, registeredRuntimes(), "no MBean was registered");
+            assertEquals("jmx-off", a.name(), "the name is taken as given");
+            assertEquals("jmx-off", b.name(), "and, claiming no MBean name, two runtimes may share it");
+            assertEquals(1, a.blockOn(new Yielder(4)));
+            assertTrue(a.metrics().polls() >= 5, "the metrics count without JMX: " + a.metrics());
+        }
+        assertEquals(before, registeredRuntimes(), "closing unregistered nothing else");
+    }
+
+    @Test
     void badNamesAreRefusedUpFront() {
         Runtime.Builder b = Runtime.builder();
         assertThrows(NullPointerException.class, () -> b.name(null));
