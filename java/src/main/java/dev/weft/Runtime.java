@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Observing.</b> {@link #metrics()} takes a snapshot of the counters. The same figures are
  * on JMX: the runtime registers a {@link WeftRuntimeMXBean} as
- * {@code dev.weft:type=Runtime,name=}{@link #name()} when built and unregisters it when closed.
+ * {@code dev.weft:type=Runtime,name=}{@link #name()} when built (unless built with
+ * {@link Builder#jmx jmx(false)}) and unregisters it when closed.
  * A watchdog thread reports any poll that blocks a worker longer than
  * {@link Builder#slowPollThreshold} (default 100 ms) with the worker's stack: a log WARNING, a
  * {@code dev.weft.SlowPoll} Flight Recorder event and {@link Builder#onSlowPoll}. Flight Recorder
@@ -360,9 +361,8 @@ public final class Runtime implements AutoCloseable {
          * touches JMX: no MBean server is started for it (the platform server's first start is
          * slow: a fresh JVM's first runtime built in 115-134 ms without it and 180-233 ms with it,
          * measured here; a short-lived tool may not want that), {@link Runtime#metrics()} still
-         * reads every counter, and {@link #name} is
-         * taken as given (or derived from the thread-name prefix) with no uniqueness check, since
-         * no MBean name is claimed.
+         * reads every counter, and {@link #name} is taken as given (or derived from the
+         * thread-name prefix) with no uniqueness check, since no MBean name is claimed.
          */
         public Builder jmx(boolean register) {
             this.jmx = register;
