@@ -37,9 +37,7 @@ class SpawnAllocationTest {
 
     @Test
     void aSpawnAllocatesOnlyItsTaskAndRunningItAllocatesNothing() {
-        var mx = ManagementFactory.getThreadMXBean();
-        assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) mx;
+        com.sun.management.ThreadMXBean threads = allocationCounters();
         long taskBytes = bytesOfTasks(threads);
         long leastSpawn = Long.MAX_VALUE;
         long leastRun = Long.MAX_VALUE;
@@ -65,9 +63,7 @@ class SpawnAllocationTest {
      */
     @Test
     void aSpawnFromOutsideAllocatesItsTaskAndItsShareOfAQueueSegment() {
-        var mx = ManagementFactory.getThreadMXBean();
-        assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) mx;
+        com.sun.management.ThreadMXBean threads = allocationCounters();
         long taskBytes = bytesOfTasks(threads);
         int spawns = 10 * InjectQueue.SEGMENT;
         long least = Long.MAX_VALUE;
@@ -83,6 +79,13 @@ class SpawnAllocationTest {
         long beyondTasks = least - taskBytes * spawns / SPAWNS;
         assertTrue(beyondTasks <= 8L * spawns + SLACK, "spawning " + spawns + " tasks from outside allocated "
                 + least + " bytes, " + beyondTasks + " beyond their Task objects: more than a share of queue segments");
+    }
+
+    /** HotSpot's per-thread allocation counters (the test is skipped on a VM without them). */
+    private static com.sun.management.ThreadMXBean allocationCounters() {
+        var mx = ManagementFactory.getThreadMXBean();
+        assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
+        return (com.sun.management.ThreadMXBean) mx;
     }
 
     /** Bytes that {@value #SPAWNS} bare Task objects take, measured the same way (smallest of several rounds). */
