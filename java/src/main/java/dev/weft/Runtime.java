@@ -444,8 +444,8 @@ public final class Runtime implements AutoCloseable {
             if (callback == null) {
                 return null;
             }
-            return (task, worker, elapsedNanos, stack) ->
-                    callback.accept(new SlowPoll(task, worker, Duration.ofNanos(elapsedNanos), Arrays.asList(stack)));
+            return (task, worker, elapsedNanos, stack, heldBack) -> callback.accept(
+                    new SlowPoll(task, worker, Duration.ofNanos(elapsedNanos), Arrays.asList(stack), heldBack));
         }
 
         /** "weft-" gives "weft": the prefix less trailing separators. */

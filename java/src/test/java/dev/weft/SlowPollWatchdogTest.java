@@ -1,12 +1,15 @@
 package dev.weft;
 
 import dev.weft.task.JoinHandle;
+import dev.weft.task.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -38,6 +41,60 @@ class SlowPollWatchdogTest {
         assertTrue(r.stack().stream().anyMatch(f -> f.getClassName().equals(BlockingPoll.class.getName())
                 && f.getMethodName().equals("blockInPoll")), "the stack holds the blocking frame: " + r.stack());
         assertEquals(1L, rt.metrics().slowPolls(), "and the runtime counts it");
+        assertEquals(0, r.heldBack(), "nothing was queued behind it");
+    }
+
+    @Test
+    void theReportCountsTheQueuedTasksThatOnlyTheBlockedWorkerCanRun() throws Exception {
+        List<SlowPoll> reports = new CopyOnWriteArrayList<>();
+        try (Runtime rt = Runtime.builder().workers(2).threadNamePrefix("weft-held-").slowPollThreshold(Duration.ofMillis(50))
+                .onSlowPoll(reports::add).build()) {
+            // The last of its 5 spawns sits in the blocked worker's LIFO slot; the other 4 are stolen.
+            assertEquals(5, rt.blockOn(new BlockingPoll(300, 5)).size());
+
+            // Both workers held while a blocking task and 100 quick ones queue up from outside;
+            // released, each worker takes a batch of the shared queue, the blocking task first in
+            // one of them: the rest of that batch waits behind it, the other worker runs the rest.
+            CountDownLatch held = new CountDownLatch(2);
+            CountDownLatch open = new CountDownLatch(1);
+            for (int i = 0; i < 2; i++) {
+                rt.spawn(cx -> {
+                    held.countDown();
+                    awaitQuietly(open);
+                    return Poll.ready(null);
+                });
+            }
+            assertTrue(held.await(10, TimeUnit.SECONDS), "both workers held");
+            JoinHandle<?> blocker = rt.spawn(new BlockingPoll(300, 0));
+            AtomicInteger quickRan = new AtomicInteger();
+            List<JoinHandle<Object>> quick = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                quick.add(rt.spawn(cx -> {
+                    quickRan.incrementAndGet();
+                    return Poll.ready(null);
+                }));
+            }
+            open.countDown();
+            rt.blockOn(blocker);
+            for (JoinHandle<Object> h : quick) {
+                rt.blockOn(h);
+            }
+            assertEquals(100, quickRan.get());
+        }
+        // (Only BlockingPoll's reports: on a loaded machine the two holders may be slow polls too.)
+        List<SlowPoll> blocking = reports.stream().filter(r -> r.task().startsWith(BlockingPoll.class.getName())).toList();
+        assertEquals(2, blocking.size(), "one report per blocking poll: " + reports);
+        assertEquals(1, blocking.get(0).heldBack(), "the first one's LIFO slot task waited behind it");
+        int heldBack = blocking.get(1).heldBack();
+        assertTrue(heldBack > 1 && heldBack < 100, "more than a LIFO slot (the rest of a batch) and not all: " + heldBack);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -187,7 +187,7 @@ final class FlightEvents {
     }
 
     /** On the watchdog; not gated: it runs once per slow poll. */
-    static void slowPoll(String task, String worker, long elapsedNanos, String stack) {
+    static void slowPoll(String task, String worker, long elapsedNanos, String stack, int heldBack) {
         try {
             SlowPollEvent e = new SlowPollEvent();
             if (e.shouldCommit()) {
@@ -195,6 +195,7 @@ final class FlightEvents {
                 e.worker = worker;
                 e.elapsed = elapsedNanos;
                 e.stack = stack;
+                e.heldBack = heldBack;
                 e.commit();
             }
         } catch (LinkageError noJfr) {
@@ -241,6 +242,10 @@ final class FlightEvents {
         @Label("Worker Stack")
         @Description("The worker's stack when the watchdog saw it, one frame a line")
         String stack;
+
+        @Label("Tasks Held Back")
+        @Description("Tasks queued on the worker that no other worker can take: its LIFO slot and the rest of its claimed inject run")
+        int heldBack;
     }
 
     @Name("dev.weft.WorkerPark")

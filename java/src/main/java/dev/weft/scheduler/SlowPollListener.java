@@ -11,6 +11,7 @@ public interface SlowPollListener {
      * @param worker       the worker thread's name
      * @param elapsedNanos how long the poll had blocked when seen (at least this)
      * @param stack        the worker's stack then, innermost frame first
+     * @param heldBack     tasks queued on that worker that no other worker can take meanwhile
      */
-    void slowPoll(String task, String worker, long elapsedNanos, StackTraceElement[] stack);
+    void slowPoll(String task, String worker, long elapsedNanos, StackTraceElement[] stack, int heldBack);
 }

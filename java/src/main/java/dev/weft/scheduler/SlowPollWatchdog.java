@@ -146,7 +146,7 @@ final class SlowPollWatchdog implements Runnable {
                 settled[i] = true;
                 String task = pollFrame(stack);
                 if (task != null) {
-                    report(w, task, stack, now - seenSince[i]);
+                    report(w, task, stack, now - seenSince[i], w.tasksHeldBack());
                 }
             }
         }
@@ -172,17 +172,18 @@ final class SlowPollWatchdog implements Runnable {
         return reachesRun || stack.length == 0 ? null : "(beyond the stack depth limit)";
     }
 
-    private void report(Worker w, String task, StackTraceElement[] stack, long elapsedNanos) {
+    private void report(Worker w, String task, StackTraceElement[] stack, long elapsedNanos, int heldBack) {
         slowPolls = slowPolls + 1; // single writer
         String frames = frames(stack);
         LOG.log(System.Logger.Level.WARNING, () -> "slow poll: " + task + " has blocked worker " + w.getName()
                 + " for " + TimeUnit.NANOSECONDS.toMillis(elapsedNanos) + " ms (threshold "
-                + TimeUnit.NANOSECONDS.toMillis(thresholdNanos) + " ms); a poll must not block: move the blocking"
-                + " call to spawnBlocking. Worker stack:\n" + frames);
-        FlightEvents.slowPoll(task, w.getName(), elapsedNanos, frames);
+                + TimeUnit.NANOSECONDS.toMillis(thresholdNanos) + " ms)"
+                + (heldBack > 0 ? "; " + heldBack + " queued task(s) only it can run wait behind it" : "")
+                + "; a poll must not block: move the blocking call to spawnBlocking. Worker stack:\n" + frames);
+        FlightEvents.slowPoll(task, w.getName(), elapsedNanos, frames, heldBack);
         if (listener != null) {
             try {
-                listener.slowPoll(task, w.getName(), elapsedNanos, stack);
+                listener.slowPoll(task, w.getName(), elapsedNanos, stack, heldBack);
             } catch (Throwable e) {
                 LOG.log(System.Logger.Level.ERROR, thread.getName() + ": the slow-poll callback threw; watching on", e);
             }

@@ -672,6 +672,16 @@ public final class Worker extends Thread {
         }
     }
 
+    /**
+     * Tasks queued on this worker that no other worker can take: the LIFO slot's and the rest of
+     * the run claimed from the inject queue. They wait for this worker's current poll to return,
+     * however long it blocks (the ring's tasks are stolen meanwhile). Approximate from other
+     * threads (plain reads); for the slow-poll report.
+     */
+    int tasksHeldBack() {
+        return Math.max(0, injected.size()) + (lifo != null ? 1 : 0);
+    }
+
     /** Tasks queued on this worker (local ring, rest of its claimed run); approximate from other threads. */
     int queueDepth() {
         return Math.max(0, local.len()) + Math.max(0, injected.size());
