@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * the stack is taken, which is a handshake with the worker, so it is fresh then: if it moved, the
  * poll ended meanwhile and the stack is another's, and nothing is reported.
  *
- * <p><b>A report</b> is a {@code System.Logger} WARNING (task, worker, time blocked, stack), a
+ * <p><b>A report</b> is a {@code System.Logger} WARNING (task, worker, time blocked, the tasks
+ * held back behind the worker ({@link Worker#tasksHeldBack}, read after the stack: a count as of
+ * then, from plain fields), stack), a
  * {@code dev.weft.SlowPoll} Flight Recorder event, the {@link SlowPollListener} if one is set,
  * and one more in {@link #slowPolls()}. {@link Thread#getStackTrace()} is the only cost the
  * worker ever sees: a brief handshake, once per suspect.

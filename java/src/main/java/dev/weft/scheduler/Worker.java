@@ -298,11 +298,11 @@ public final class Worker extends Thread {
      * <p><b>The price.</b> A task that blocks its worker in user code (a misuse the slow-poll
      * watchdog reports, counting these tasks: {@link #tasksHeldBack}) holds back the rest of its
      * run, up to 31 tasks, until it returns; tasks in the local ring are stolen meanwhile (Tokio's
-     * LIFO slot has the same limit, for one task). Two ways out were measured and not taken: copying each run into the ring, as Tokio
-     * does (spawn_many_remote_idle, 3 interleaved JMH runs: Weft 352, 571 and 608 us against
-     * 286, 315 and, in a disturbed run, 1,126 with direct runs), and letting thieves take run
-     * slots, which needs an atomic exchange per take on the owner's side too (the drain probe:
-     * p10 15.4-16.6 against 11.2-12.4 ns per task).
+     * LIFO slot has the same limit, for one task). Two ways out were measured and not taken:
+     * copying each run into the ring, as Tokio does (spawn_many_remote_idle, 3 interleaved JMH
+     * runs: Weft 352, 571 and 608 us against 286, 315 and, in a disturbed run, 1,126 with direct
+     * runs), and letting thieves take run slots, which needs an atomic exchange per take on the
+     * owner's side too (the drain probe: p10 15.4-16.6 against 11.2-12.4 ns per task).
      */
     private Task<?> takeFromInject() {
         InjectQueue inject = scheduler.inject;
