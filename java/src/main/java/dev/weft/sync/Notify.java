@@ -53,6 +53,10 @@ public final class Notify {
     private volatile long state;
     private final WaitList<Waiter> waiters = new WaitList<>();
 
+    /** A notify with no permit stored and nobody waiting. */
+    public Notify() {
+    }
+
     /** Wakes the oldest waiter, or stores one permit if nobody waits. */
     public void notifyOne() {
         for (;;) {
