@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.modprobe.ModulePathProbe;
+import dev.weft.sys.Bindings;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Weft is the JPMS module {@code dev.weft}, which exports its public packages only (DESIGN
@@ -43,6 +45,7 @@ class ModulePathTest {
 
     @Test
     void aClassPathApplicationRunsWeftFromTheModulePathOnJni() throws Exception {
+        assumeTrue(Bindings.jniBuilt(), "libweft was not built here (no C compiler)");
         String out = runProbe(List.of());
         assertTrue(out.startsWith("module=dev.weft backend=epoll-jni value=49 polls=true"), out);
         assertTrue(out.endsWith("exports.task=true exports.scheduler=false exports.sys=false"), out);
