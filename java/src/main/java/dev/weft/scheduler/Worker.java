@@ -679,11 +679,20 @@ public final class Worker extends Thread {
      * threads (plain reads); for the slow-poll report.
      */
     int tasksHeldBack() {
-        return Math.max(0, injected.size()) + (lifo != null ? 1 : 0);
+        return injectedLeft() + (lifo != null ? 1 : 0);
     }
 
     /** Tasks queued on this worker (local ring, rest of its claimed run); approximate from other threads. */
     int queueDepth() {
-        return Math.max(0, local.len()) + Math.max(0, injected.size());
+        return Math.max(0, local.len()) + injectedLeft();
+    }
+
+    /**
+     * The rest of the claimed run, as another thread may see it: its two positions are plain
+     * fields, which a racy read can take from two different claims, so the count is bounded to
+     * what a run can hold.
+     */
+    private int injectedLeft() {
+        return Math.max(0, Math.min(injected.size(), MAX_INJECT_RUN));
     }
 }

@@ -82,17 +82,7 @@ public final class DrainPerTask {
 
     /** Holds the worker with {@code hold}, queues the tasks behind it with {@code queueOne}, releases it; returns ns per task. */
     private static double round(Consumer<Runnable> hold, Runnable queueOne) throws InterruptedException {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch held = new CountDownLatch(1);
-        hold.accept(() -> {
-            held.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        held.await();
+        CountDownLatch release = WorkerHold.hold(hold);
         ran = 0;
         done = new CountDownLatch(1);
         for (int i = 0; i < TASKS; i++) {

@@ -344,18 +344,7 @@ public class SchedulerBench {
 
         /** Holds the worker through {@code submit} (returns once the holder runs), then a fresh countdown. */
         Countdown hold(java.util.function.Consumer<Runnable> submit) throws InterruptedException {
-            CountDownLatch r = new CountDownLatch(1);
-            CountDownLatch started = new CountDownLatch(1);
-            submit.accept(() -> {
-                started.countDown();
-                try {
-                    r.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            started.await();
-            release = r;
+            release = WorkerHold.hold(submit);
             done = new Countdown(DRAIN);
             return done;
         }
